@@ -1,0 +1,47 @@
+# Keyhouse: `make run` to try it, `make test` to check it. Both set everything up from nothing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test test-fast lint format migrate demo bench e2e clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s '	'
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Keyhouse needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+setup: $(STAMP) .env  ## Create the virtualenv and a development .env
+
+.env:
+	$(PYTHON) scripts/make_dev_env.py > .env
+
+migrate: setup  ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate  ## Load the demo sites and users
+	$(BIN)/python manage.py seed_demo
+
+run: demo  ## Start the portal, the sandbox API, a Celery worker and beat (Ctrl-C stops all)
+	scripts/run_dev.sh
+
+test: $(STAMP)  ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)  ## Format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:  ## Remove the virtualenv, local database and queues
+	rm -rf $(VENV) var db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,19 @@
+"""The portal's URLs: each app mounts its own."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+admin.site.site_header = "Keyhouse administration"
+admin.site.site_title = "Keyhouse"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("locks.urls")),
+]

@@ -1,0 +1,124 @@
+"""Sites, the people who belong to them and their roles."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA time zone name, sorted, as form choices."""
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def validate_time_zone(value: str) -> None:
+    """Refuse a time zone name that the IANA database does not know."""
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone, e.g. Europe/London.")
+
+
+class Role(models.TextChoices):
+    """What a member may do on a site; each role includes the ones below it."""
+
+    ADMIN = "admin", "Admin"
+    MANAGER = "manager", "Manager"
+    STAFF = "staff", "Staff"
+
+    @property
+    def rank(self) -> int:
+        return {Role.STAFF: 1, Role.MANAGER: 2, Role.ADMIN: 3}[self]
+
+    def includes(self, other: Role) -> bool:
+        """Whether this role may do what `other` may do."""
+        return self.rank >= Role(other).rank
+
+
+class SiteQuerySet(models.QuerySet["Site"]):
+    def visible_to(self, user: AnyUser) -> SiteQuerySet:
+        """The sites this user belongs to (every site for a superuser)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(memberships__user=user)
+
+    def with_member_counts(self) -> SiteQuerySet:
+        return self.annotate(member_count=Count("memberships", distinct=True))
+
+
+class Site(models.Model):
+    """A building or estate whose locks are managed together, in one time zone."""
+
+    name = models.CharField(max_length=120, unique=True)
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    address = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def role_of(self, user: AnyUser) -> Role | None:
+        """The user's role on this site; superusers act as Admins everywhere."""
+        if not user.is_authenticated:
+            return None
+        if user.is_superuser:
+            return Role.ADMIN
+        membership = self.memberships.filter(user=user).only("role").first()
+        return Role(membership.role) if membership else None
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def visible_to(self, user: AnyUser) -> MembershipQuerySet:
+        """Memberships of the sites this user belongs to."""
+        return self.filter(site__in=Site.objects.visible_to(user))
+
+    def admins(self) -> MembershipQuerySet:
+        return self.filter(role=Role.ADMIN)
+
+
+class Membership(models.Model):
+    """A person's role on one site."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["site__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "user"], name="one_membership_per_site"),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.site}"
