@@ -1,9 +1,20 @@
-"""NetCodes issued through the portal and the ledger of every API call."""
+"""NetCodes issued through the portal, cached durations and the ledger of every API call."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.template.defaultfilters import pluralize
+
+from locks.crypto import EncryptedTextField
+from locks.models import Site
+
+if TYPE_CHECKING:
+    from locks.models.sites import AnyUser
 
 
 class ApiCategory(models.TextChoices):
@@ -47,3 +58,171 @@ class ApiCall(models.Model):
     @property
     def caller(self) -> str:
         return str(self.user) if self.user_id else (self.task or "portal")
+
+
+class DurationOption(models.Model):
+    """A NetCode duration id of one lock model, cached from the API (refreshed daily)."""
+
+    lock_model = models.CharField(max_length=12)
+    duration_id = models.PositiveSmallIntegerField()
+    mode = models.CharField(max_length=40)
+    sub_mode = models.CharField(max_length=40, blank=True)
+    days = models.PositiveSmallIntegerField(default=0)
+    hours = models.PositiveSmallIntegerField(default=0)
+    fetched_at = models.DateTimeField()
+    # The rules of duration/{id}, fetched once per id (null until then).
+    apply_dst = models.BooleanField(null=True, blank=True)
+    convert_to_utc = models.BooleanField(null=True, blank=True)
+    restricted_start_time = models.CharField(max_length=8, blank=True)
+    rules_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["lock_model", "days", "hours", "duration_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lock_model", "duration_id"], name="duration_option_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lock_model} #{self.duration_id}: {self.label}"
+
+    @property
+    def is_day_code(self) -> bool:
+        return self.days > 0
+
+    @property
+    def length(self) -> timedelta:
+        return timedelta(days=self.days, hours=self.hours)
+
+    @property
+    def label(self) -> str:
+        """ "2 hours", "1 day", with the mode when it is not Standard."""
+        parts = []
+        if self.days:
+            parts.append(f"{self.days} day{pluralize(self.days)}")
+        if self.hours:
+            parts.append(f"{self.hours} hour{pluralize(self.hours)}")
+        text = " ".join(parts) or "0 hours"
+        if self.mode.lower() != "standard":
+            text += f" ({self.mode})"
+        return text
+
+    @property
+    def has_rules(self) -> bool:
+        return self.rules_fetched_at is not None
+
+
+class NetCodeState(models.TextChoices):
+    PENDING = "pending", "Being generated"
+    READY = "ready", "Ready"
+
+
+class NetCodeQuerySet(models.QuerySet["NetCode"]):
+    def visible_to(self, user: AnyUser) -> NetCodeQuerySet:
+        """Codes of locks on the sites this user belongs to."""
+        return self.filter(site__in=Site.objects.visible_to(user))
+
+
+class NetCode(models.Model):
+    """One code for one set of request parameters: the same parameters always give it."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="netcodes")
+    # One FK per kind of lock; a K3Connect smart lock FK joins this one later.
+    kitlock = models.ForeignKey(
+        "locks.KitLock", null=True, blank=True, on_delete=models.SET_NULL, related_name="netcodes"
+    )
+    # HMAC of lock ref, model, identifier, lock-clock start and duration id: the dedupe key.
+    fingerprint = models.CharField(max_length=64, unique=True)
+    lock_name = models.CharField(max_length=120)
+    lock_location = models.CharField(max_length=200, blank=True)
+    lock_model = models.CharField(max_length=12)
+    lock_ref = models.CharField(max_length=64)
+    clock_zone = models.CharField(max_length=64)
+    mode = models.CharField(max_length=40, default="standard")
+    sub_mode = models.CharField(max_length=40, blank=True)
+    duration_id = models.PositiveSmallIntegerField()
+    duration_label = models.CharField(max_length=60)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    lock_start = models.CharField("start on the lock's clock", max_length=16)
+    lock_end = models.CharField("end on the lock's clock", max_length=16)
+    code = EncryptedTextField(blank=True)
+    state = models.CharField(
+        max_length=8, choices=NetCodeState.choices, default=NetCodeState.PENDING
+    )
+    claimed_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NetCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state=NetCodeState.PENDING) | ~Q(code=""), name="netcode_ready_has_code"
+            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="netcode_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lock_name} from {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == NetCodeState.READY
+
+    @property
+    def masked_code(self) -> str:
+        return "•" * (len(self.code) or 6)
+
+
+class NetCodeBatch(models.Model):
+    """A bulk request: many rows generated together, with one results file."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="netcode_batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Bulk NetCodes for {self.site} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NetCodeIssueQuerySet(models.QuerySet["NetCodeIssue"]):
+    def visible_to(self, user: AnyUser) -> NetCodeIssueQuerySet:
+        """Issues of codes on the sites this user belongs to."""
+        return self.filter(netcode__site__in=Site.objects.visible_to(user))
+
+
+class NetCodeIssue(models.Model):
+    """One request for a code on behalf of a recipient: the history people browse."""
+
+    netcode = models.ForeignKey(NetCode, on_delete=models.CASCADE, related_name="issues")
+    batch = models.ForeignKey(
+        NetCodeBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="issues"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    recipient_name = models.CharField(max_length=120)
+    recipient_email = models.EmailField(blank=True)
+    note = models.TextField(blank=True)
+    from_history = models.BooleanField(
+        default=False, help_text="Answered from the portal's history without an API call."
+    )
+    sent_to = models.CharField(max_length=254, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NetCodeIssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.netcode} for {self.recipient_name}"
