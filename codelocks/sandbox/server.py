@@ -157,7 +157,7 @@ class SandboxServer:
     def start(self) -> SandboxServer:
         """Serve in a background thread (for tests)."""
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="codelocks-sandbox", daemon=True
+            target=self._httpd.serve_forever, args=(0.1,), name="codelocks-sandbox", daemon=True
         )
         self._thread.start()
         return self
