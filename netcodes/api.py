@@ -48,5 +48,6 @@ def codelocks_client(
         api_key=settings.CODELOCKS_API_KEY,
         base_url=settings.CODELOCKS_API_URL,
         timeout=settings.CODELOCKS_TIMEOUT,
+        backoff=settings.CODELOCKS_RETRY_BACKOFF,
         on_request=_ledger_writer(user, task),
     )

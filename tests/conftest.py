@@ -2,11 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
 
+from codelocks.sandbox import SandboxServer
+
 from locks.models import Role
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no rate-limit counts carried over from another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+SANDBOX_API_KEY = "portal-test-api-key"
+SANDBOX_ACCESSKEY = "2ym1989dzx"
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[SandboxServer]:
+    """One Codelocks sandbox on a free loopback port for the whole test run."""
+    server = SandboxServer(
+        api_key=SANDBOX_API_KEY, plan="business-1", k3_accesskeys=[SANDBOX_ACCESSKEY], port=0
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server, settings) -> Iterator[SandboxServer]:
+    """The sandbox, freshly seeded with no faults, and the portal's settings pointing at it."""
+    sandbox_server.state.reset()
+    settings.CODELOCKS_API_URL = sandbox_server.url
+    settings.CODELOCKS_API_KEY = SANDBOX_API_KEY
+    settings.CODELOCKS_PLAN = "business-1"
+    yield sandbox_server
+    sandbox_server.state.faults.clear()
 
 
 @pytest.fixture
