@@ -222,8 +222,10 @@ def _never_connected(exc: BaseException) -> bool:
 
 def _transport_error(call: Call, failure: str) -> CodelocksError:
     """The error for a request that got no HTTP answer."""
-    reached = failure in ("read-timeout", "broken")
+    is_write = call.method not in RETRY_METHODS
     if failure.endswith("timeout"):
+        # A write that timed out is reported as possibly done, so the caller reads back state.
+        reached = is_write or failure == "read-timeout"
         return Timeout(
             f"{call.operation}: no answer within the timeout ({failure})",
             operation=call.operation,
@@ -233,7 +235,7 @@ def _transport_error(call: Call, failure: str) -> CodelocksError:
     return ConnectionFailure(
         f"{call.operation}: {text}",
         operation=call.operation,
-        request_may_have_reached_server=reached and call.method not in RETRY_METHODS,
+        request_may_have_reached_server=is_write and failure == "broken",
     )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 import requests
 import responses
+from urllib3.exceptions import NewConnectionError
 
 from codelocks import CallRecord, CodelocksClient, errors
 
@@ -233,3 +234,18 @@ def test_transport_failures_never_show_the_url_or_keys(wire, api_client, caplog)
         assert "secret-api-key" not in text
     assert error.__cause__ is None
     assert error.__context__ is None
+
+
+def test_a_get_connect_timeout_is_retried(wire, api_client, records):
+    wire.get(LOCKS_URL, body=requests.exceptions.ConnectTimeout("connect timed out"))
+    wire.get(LOCKS_URL, json=[])
+    assert api_client.k3_locks(ACCESSKEY) == []
+    assert [r.error for r in records] == ["Timeout", None]
+
+
+def test_a_refused_post_did_not_reach_the_server(wire, api_client):
+    refused = requests.exceptions.ConnectionError(NewConnectionError(None, "refused"))
+    wire.post(CLIENT_URL, body=refused)
+    with pytest.raises(errors.ConnectionFailure) as caught:
+        _create(api_client)
+    assert caught.value.request_may_have_reached_server is False
