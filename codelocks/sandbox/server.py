@@ -135,7 +135,7 @@ class SandboxServer:
         server_class = _Server6 if ":" in host else _Server
         self._httpd = server_class((host, port), _Handler)
         self._httpd.sandbox = self
-        self._stopping = threading.Event()
+        self._stopping = False
         self._thread: threading.Thread | None = None
 
     @property
@@ -168,7 +168,8 @@ class SandboxServer:
 
     def stop(self) -> None:
         """Stop serving, end pending delays and write the state file."""
-        self._stopping.set()
+        self._stopping = True
+        self.state.interrupt.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._thread is not None:
@@ -196,9 +197,17 @@ class SandboxServer:
         rule = self.state.faults.take(request.method, request.path, operation)
         forced = rule.reply(operation) if rule is not None else None
         if rule is not None and rule.action == "delay":
-            self._stopping.wait(rule.delay)
+            forced = self._delay(rule.delay)
         reply = forced or answer(self.state, request, match)
         with self.state.lock:
             fault = rule.action if rule is not None else None
             self.state.record(request.method, request.path, operation, reply.status, fault)
         return reply
+
+    def _delay(self, seconds: float) -> Reply | None:
+        """Wait as a delay fault says; a reset or stop meanwhile drops the request instead."""
+        generation, interrupt = self.state.generation, self.state.interrupt
+        interrupt.wait(seconds)
+        if self._stopping or generation != self.state.generation:
+            return Reply(0, b"", drop=True)
+        return None

@@ -81,15 +81,22 @@ class SandboxState:
         self.k3_accesskeys = tuple(k3_accesskeys)
         self.clock = Clock()
         self.faults = FaultSet(seed)
-        self.state_file = Path(state_file) if state_file else None
+        self.state_file: Path | None = None
         self._save_timer: threading.Timer | None = None
+        self.generation = 0
+        self.interrupt = threading.Event()
         self.reset(keep_clock=True)
+        self.state_file = Path(state_file) if state_file else None
         if self.state_file and self.state_file.exists():
             self.load()
 
     def reset(self, *, keep_clock: bool = False) -> None:
         """Back to the seeded data: usage zero, no faults, the machine's clock."""
         with self.lock:
+            # Requests still waiting in a delay fault belong to the old state: wake and drop them.
+            self.generation += 1
+            self.interrupt.set()
+            self.interrupt = threading.Event()
             if not keep_clock:
                 self.clock.real()
             self.faults.clear()
