@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from locks.models import Role, Site
+from locks.models import KitLock, Role, Site
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -34,3 +34,12 @@ def require_role(request: HttpRequest, site: Site, role: Role) -> Role:
 def remember_site(request: HttpRequest, site: Site) -> None:
     """Make `site` the one the navigation's site switcher shows as current."""
     request.session[SESSION_SITE_KEY] = site.pk
+
+
+def kitlock_for(request: HttpRequest, lock_id: int, *, role: Role = Role.STAFF) -> KitLock:
+    """The KitLock if it is on one of the user's sites (404 otherwise), with at least `role`."""
+    lock = get_object_or_404(
+        KitLock.objects.visible_to(request.user).select_related("site"), pk=lock_id
+    )
+    require_role(request, lock.site, role)
+    return lock

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from locks import views
+from locks import kitlock_views, views
 
 urlpatterns = [
     path("sites/", views.site_list, name="site_list"),
@@ -21,4 +21,14 @@ urlpatterns = [
         views.member_remove,
         name="member_remove",
     ),
+    path("locks/", kitlock_views.kitlock_list, name="kitlock_list"),
+    path("locks/new/", kitlock_views.kitlock_initialise, name="kitlock_initialise"),
+    path("locks/new/by-hand/", kitlock_views.kitlock_add, name="kitlock_add"),
+    path("locks/<int:lock_id>/", kitlock_views.kitlock_detail, name="kitlock_detail"),
+    path("locks/<int:lock_id>/edit/", kitlock_views.kitlock_edit, name="kitlock_edit"),
+    path("locks/<int:lock_id>/sequence/", kitlock_views.kitlock_sequence, name="kitlock_sequence"),
+    path(
+        "locks/<int:lock_id>/batteries/", kitlock_views.kitlock_batteries, name="kitlock_batteries"
+    ),
+    path("locks/<int:lock_id>/clock/", kitlock_views.kitlock_clock, name="kitlock_clock"),
 ]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from codelocks.types import Duration, DurationInfo
+from locks.models.kitlocks import mode_key
 from netcodes.api import codelocks_client
 from netcodes.clock import StartRule
 from netcodes.models import ApiCategory, DurationOption
@@ -22,17 +23,18 @@ if TYPE_CHECKING:
 def durations_for(lockmodel: str, *, user: AnyUser = None, task: str = "") -> list[DurationOption]:
     """The cached durations of a lock model, fetched from the API only when none are cached."""
     options = list(DurationOption.objects.filter(lock_model=lockmodel))
-    if options:
-        return options
-    return durations_refresh(lockmodel=lockmodel, user=user, task=task)
+    if not options:
+        options = durations_refresh(lockmodel=lockmodel, user=user, task=task)
+    for option in options:
+        if not option.has_rules:  # once per duration id: the rules seldom change
+            duration_rule(option, user=user, task=task)
+    return options
 
 
 def durations_for_mode(
     lockmodel: str, netcode_mode: str, *, user: AnyUser = None
 ) -> list[DurationOption]:
     """The durations a lock set to `netcode_mode` accepts: Standard ones and its own mode's."""
-    from locks.models.kitlocks import mode_key
-
     wanted = {"standard", netcode_mode}
     return [o for o in durations_for(lockmodel, user=user) if mode_key(o.mode) in wanted]
 
@@ -74,11 +76,13 @@ def _store_durations(lockmodel: str, fetched: list[Duration]) -> list[DurationOp
     return list(DurationOption.objects.filter(lock_model=lockmodel))
 
 
-def duration_rule(option: DurationOption, *, user: AnyUser = None) -> StartRule:
+def duration_rule(option: DurationOption, *, user: AnyUser = None, task: str = "") -> StartRule:
     """The start-time rules of a duration, fetched from the API once and then cached."""
     if not option.has_rules:
         quota_guard(ApiCategory.UTILITY)
-        info = codelocks_client(user=user).duration(option.duration_id, lockmodel=option.lock_model)
+        info = codelocks_client(user=user, task=task).duration(
+            option.duration_id, lockmodel=option.lock_model
+        )
         _store_rules(option, info)
     return StartRule(
         convert_to_utc=bool(option.convert_to_utc),
@@ -99,3 +103,25 @@ def _store_rules(option: DurationOption, info: DurationInfo) -> None:
     option.save(
         update_fields=["apply_dst", "convert_to_utc", "restricted_start_time", "rules_fetched_at"]
     )
+
+
+def durations_refresh_in_use(*, task: str = "") -> list[str]:
+    """Refresh the durations of every lock model in use or cached; give the models refreshed.
+
+    Leaves alone the share of the Utility quota kept back for people's own actions.
+    """
+    from django.apps import apps
+    from django.conf import settings
+
+    from netcodes.quota import quota_status
+
+    models = set(DurationOption.objects.values_list("lock_model", flat=True))
+    models |= set(apps.get_model("locks", "KitLock").objects.values_list("model", flat=True))
+    refreshed = []
+    for lockmodel in sorted(models):
+        status = quota_status(ApiCategory.UTILITY)
+        if status.left <= status.limit * settings.CODELOCKS_UTILITY_RESERVE:
+            break
+        durations_refresh(lockmodel=lockmodel, task=task)
+        refreshed.append(lockmodel)
+    return refreshed

@@ -162,9 +162,6 @@ class NetCode(models.Model):
     class Meta:
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state=NetCodeState.PENDING) | ~Q(code=""), name="netcode_ready_has_code"
-            ),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="netcode_window"),
         ]
 

@@ -1,0 +1,1 @@
+"""Pages of the NetCode app, one module per task: generate, history, bulk, usage."""
