@@ -16,4 +16,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("locks.urls")),
+    path("", include("netcodes.urls")),
 ]
