@@ -1,0 +1,263 @@
+"""K3Connect accounts, their smart locks, phone clients and audit entries."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from k3clients.periods import describe, from_api
+from locks.crypto import EncryptedTextField
+from locks.models import Site
+
+if TYPE_CHECKING:
+    from locks.models import AnyUser
+
+K3CONNECT_MODEL = "K3CONNECT"
+LOW_BATTERY_PERCENT = 20
+
+
+class AccessType(models.TextChoices):
+    STANDARD = "STANDARD", "Standard"
+    ONE_TIME = "ONE_TIME", "One time"
+
+
+class ClientStatus(models.TextChoices):
+    """The statuses the clients endpoint reports (other values are kept as given)."""
+
+    PENDING = "pending", "Invitation pending"
+    ACCEPTED = "accepted", "Active"
+    SUSPENDED = "suspended", "Suspended"
+
+
+def _visible_sites(user: AnyUser) -> models.QuerySet[Site]:
+    return Site.objects.visible_to(user)
+
+
+class K3AccountQuerySet(models.QuerySet["K3Account"]):
+    def visible_to(self, user: AnyUser) -> K3AccountQuerySet:
+        """Accounts linked to the sites this user belongs to."""
+        return self.filter(site__in=_visible_sites(user))
+
+
+class K3Account(models.Model):
+    """A K3 Connect app account linked to a site through its access key."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="k3_accounts")
+    access_key = EncryptedTextField(help_text="Decrypted only to call the API; never shown.")
+    access_key_last4 = models.CharField(max_length=4)
+    email = models.EmailField(help_text="The account's e-mail, as the account endpoint gives it.")
+    status = models.CharField(max_length=40, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked_at = models.DateTimeField()
+    key_replaced_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    key_rejected_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the API last refused the key; cleared by a new key."
+    )
+    locks_synced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = K3AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["site__name", "email"]
+        constraints = [
+            # Audit entry ids are unique across the vendor, so one account is linked once.
+            models.UniqueConstraint(fields=["email"], name="k3_account_linked_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} (key …{self.access_key_last4})"
+
+    def __repr__(self) -> str:
+        return f"<K3Account {self.pk} {self.email}>"
+
+    @property
+    def masked_key(self) -> str:
+        return f"••••{self.access_key_last4}"
+
+    @property
+    def key_rejected(self) -> bool:
+        return self.key_rejected_at is not None
+
+
+class SmartLockQuerySet(models.QuerySet["SmartLock"]):
+    def visible_to(self, user: AnyUser) -> SmartLockQuerySet:
+        """Smart locks of the sites this user belongs to."""
+        return self.filter(site__in=_visible_sites(user))
+
+    def present(self) -> SmartLockQuerySet:
+        """Locks still on their account."""
+        return self.filter(gone_at__isnull=True)
+
+
+@dataclass(frozen=True)
+class NetCodeTarget:
+    """What the NetCode endpoint needs for a smart lock."""
+
+    lock_ref: str
+    lockmodel: str
+    identifier: str = field(repr=False)
+    clock_zone: zoneinfo.ZoneInfo
+
+
+class SmartLock(models.Model):
+    """A CL4510/CL5510 smart lock on a K3 Connect account, with every documented field."""
+
+    account = models.ForeignKey(K3Account, on_delete=models.CASCADE, related_name="locks")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="smart_locks")
+    lock_id = models.CharField(max_length=32, help_text="The vendor's 32-hex lock id.")
+    name = models.CharField(max_length=200, blank=True)
+    battery_status = models.CharField(max_length=40, blank=True)
+    battery_updated = models.DateTimeField(null=True, blank=True)
+    manufacturer = models.CharField(max_length=100, blank=True)
+    model_name = models.CharField(max_length=100, blank=True)
+    firmware_version = models.CharField(max_length=40, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    timezone_offset = models.CharField(max_length=16, blank=True)
+    dst_start = models.CharField(max_length=40, blank=True)
+    dst_end = models.CharField(max_length=40, blank=True)
+    dst_time = models.CharField(max_length=16, blank=True)
+    pairing_date = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    first_seen_at = models.DateTimeField()
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    gone_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the lock was no longer on the account."
+    )
+    clients_synced_at = models.DateTimeField(null=True, blank=True)
+    audit_synced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SmartLockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "lock_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "lock_id"], name="smart_lock_once_per_account"
+            ),
+            models.CheckConstraint(
+                condition=Q(lock_id__regex=r"^[0-9a-f]{32}$"), name="smart_lock_id_is_32_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.lock_id
+
+    @property
+    def is_gone(self) -> bool:
+        return self.gone_at is not None
+
+    @property
+    def battery_percent(self) -> int | None:
+        text = self.battery_status.strip().rstrip("%").strip()
+        return int(text) if text.isdigit() else None
+
+    @property
+    def battery_low(self) -> bool:
+        percent = self.battery_percent
+        return percent is not None and percent <= LOW_BATTERY_PERCENT
+
+    @property
+    def clock_zone(self) -> zoneinfo.ZoneInfo:
+        """The lock's own clock; the site's zone when the lock reports none we know."""
+        if self.time_zone in zoneinfo.available_timezones():
+            return zoneinfo.ZoneInfo(self.time_zone)
+        return self.site.tz
+
+    def netcode_target(self) -> NetCodeTarget:
+        """The NetCode parameters of this lock (decrypts the account's access key)."""
+        return NetCodeTarget(
+            lock_ref=self.lock_id,
+            lockmodel=K3CONNECT_MODEL,
+            identifier=self.account.access_key,
+            clock_zone=self.clock_zone,
+        )
+
+
+class PhoneClientQuerySet(models.QuerySet["PhoneClient"]):
+    def visible_to(self, user: AnyUser) -> PhoneClientQuerySet:
+        """Phone clients of the smart locks of this user's sites."""
+        return self.filter(lock__site__in=_visible_sites(user))
+
+
+class PhoneClient(models.Model):
+    """A person invited (or admitted) to open a smart lock with the K3 Connect app."""
+
+    lock = models.ForeignKey(SmartLock, on_delete=models.CASCADE, related_name="phone_clients")
+    email = models.EmailField()
+    status = models.CharField(max_length=40, default=ClientStatus.PENDING)
+    access_type = models.CharField(
+        max_length=16, choices=AccessType.choices, default=AccessType.STANDARD
+    )
+    active_periods = models.JSONField(default=dict, help_text="The API's shape, keys '0'-'9'.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PhoneClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(fields=["lock", "email"], name="phone_client_once_per_lock"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} on {self.lock}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ClientStatus.PENDING
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == ClientStatus.SUSPENDED
+
+    @property
+    def period_summary(self) -> list[str]:
+        """The enabled active periods in words."""
+        try:
+            return describe(from_api(self.active_periods))
+        except ValueError:
+            return ["(periods not readable)"]
+
+    @property
+    def status_label(self) -> str:
+        known = dict(ClientStatus.choices)
+        return known.get(self.status, self.status.capitalize())
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def visible_to(self, user: AnyUser) -> AuditEntryQuerySet:
+        """Audit entries of the smart locks of this user's sites."""
+        return self.filter(lock__site__in=_visible_sites(user))
+
+
+class AuditEntry(models.Model):
+    """One event a smart lock recorded, kept after the vendor forgets it."""
+
+    lock = models.ForeignKey(SmartLock, on_delete=models.CASCADE, related_name="audit_entries")
+    audit_entry_id = models.BigIntegerField(unique=True, help_text="The vendor's AuditEntryID.")
+    date_entered = models.DateTimeField(help_text="UTC.")
+    entry_type = models.CharField(max_length=100)
+    entry_text = models.TextField(blank=True)
+    fetched_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_entered", "-audit_entry_id"]
+        indexes = [models.Index(fields=["lock", "-date_entered"], name="audit_lock_newest_first")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.entry_type} at {self.date_entered:%Y-%m-%d %H:%M}"

@@ -1,0 +1,1 @@
+"""The K3 app's pages, split by what they are about."""

@@ -1,0 +1,81 @@
+"""Pages for one smart lock: its fields, phone users and audit entries, and their refreshes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from k3clients import services
+from k3clients.access import lock_for
+from k3clients.errors import USER_FACING_ERRORS
+from locks.access import remember_site
+from locks.models import Role
+
+CLIENTS_PER_PAGE = 20
+AUDIT_PER_PAGE = 25
+LOCK_REFRESHED = "“{lock}” refreshed from the K3 Connect account."
+CLIENTS_REFRESHED = "Phone users refreshed: {count} on this lock."
+AUDIT_FETCHED = "Audit entries fetched: {count} new."
+
+
+def lock_detail(request: HttpRequest, lock_pk: int) -> HttpResponse:
+    """A smart lock with every field, its phone users and its audit entries (newest first)."""
+    lock = lock_for(request, lock_pk)
+    remember_site(request, lock.site)
+    clients = Paginator(lock.phone_clients.order_by("email"), CLIENTS_PER_PAGE)
+    audit = Paginator(
+        lock.audit_entries.order_by("-date_entered", "-audit_entry_id"), AUDIT_PER_PAGE
+    )
+    context = {
+        "lock": lock,
+        "site": lock.site,
+        "account": lock.account,
+        "clients_page": clients.get_page(request.GET.get("clients")),
+        "audit_page": audit.get_page(request.GET.get("audit")),
+        "is_admin": lock.site.role_of(request.user) == Role.ADMIN,
+    }
+    fragment = request.GET.get("fragment") if request.headers.get("HX-Request") else None
+    if fragment in ("clients", "audit"):
+        return render(request, f"k3clients/_{fragment}.html", context)
+    return render(request, "k3clients/lock_detail.html", context)
+
+
+def _refresh(request: HttpRequest, lock_pk: int, action: str) -> HttpResponse:
+    lock = lock_for(request, lock_pk)
+    try:
+        if action == "lock":
+            services.lock_refresh(lock=lock, user=request.user)
+            text = LOCK_REFRESHED.format(lock=lock)
+        elif action == "clients":
+            stored = services.lock_clients_refresh(lock=lock, user=request.user)
+            text = CLIENTS_REFRESHED.format(count=len(stored))
+        else:
+            text = AUDIT_FETCHED.format(
+                count=services.lock_audit_fetch(lock=lock, user=request.user)
+            )
+    except USER_FACING_ERRORS as exc:
+        messages.error(request, exc.user_message)
+    else:
+        messages.success(request, text)
+    return redirect("k3_lock_detail", lock_pk=lock.pk)
+
+
+@require_POST
+def lock_refresh(request: HttpRequest, lock_pk: int) -> HttpResponse:
+    """Fetch this lock's record now (battery, firmware, time zone, location…)."""
+    return _refresh(request, lock_pk, "lock")
+
+
+@require_POST
+def lock_clients_refresh(request: HttpRequest, lock_pk: int) -> HttpResponse:
+    """Fetch this lock's phone users now, every page of them."""
+    return _refresh(request, lock_pk, "clients")
+
+
+@require_POST
+def lock_audit_fetch(request: HttpRequest, lock_pk: int) -> HttpResponse:
+    """Fetch this lock's new audit entries now."""
+    return _refresh(request, lock_pk, "audit")
