@@ -13,6 +13,8 @@ admin.site.site_title = "Keyhouse"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    # Before Django's auth URLs: our sign-in view (two-factor, rate limit) takes "login/".
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("locks.urls")),
