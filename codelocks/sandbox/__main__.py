@@ -78,6 +78,7 @@ def _stop_on_signals(server: SandboxServer) -> None:
     """Stop cleanly (and save the state file) on Ctrl-C or SIGTERM."""
 
     def stop(signum: int, frame: FrameType | None) -> None:
+        """Stop from another thread: shutdown() waits for serve_forever to return."""
         threading.Thread(target=server.stop, daemon=True).start()
 
     signal.signal(signal.SIGINT, stop)
