@@ -12,19 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..plans import PLANS
 from .faults import FaultSet
 from .k3 import Account, account_from_json, account_to_json
 from .seed import REGISTERED_USERS, seed_account
 
-PLANS: dict[str, tuple[int, int]] = {
-    "business-1": (100, 1000),
-    "business-2": (315, 1000),
-    "pro-1": (613, 2000),
-    "pro-2": (1250, 2000),
-    "pro-3": (2417, 2000),
-    "enterprise-1": (6000, 3000),
-    "enterprise-2": (12000, 3000),
-}
 STATE_VERSION = 1
 SAVE_DELAY = 0.3
 RECENT_REQUESTS = 1000
