@@ -215,6 +215,9 @@ class BasePeriodFormSet(BaseFormSet):
     }
 
     def clean(self) -> None:
+        # Django's own minimum counts only rows changed from their initial values.
+        if self.total_form_count() != period_rules.PERIOD_COUNT:
+            raise ValidationError(TAMPERED, code="tampered")
         if any(self.errors):
             return
         indexes = [form.cleaned_data.get("index") for form in self.forms]
@@ -236,7 +239,6 @@ PeriodFormSet = formset_factory(
     min_num=period_rules.PERIOD_COUNT,
     max_num=period_rules.PERIOD_COUNT,
     absolute_max=period_rules.PERIOD_COUNT,
-    validate_min=True,
     validate_max=True,
 )
 

@@ -44,3 +44,36 @@ def account(sandbox, site, site_admin) -> K3Account:
 def lock(account, sandbox) -> SmartLock:
     """The account's first lock (three seeded phone users: accepted, pending, suspended)."""
     return account.locks.get(lock_id=sandbox_first_lock(sandbox).lock_id)
+
+
+def period_post(periods=None, **overrides) -> dict[str, str]:
+    """The editor's POST data for ten rows, as a browser sends it (unticked boxes absent)."""
+    from codelocks.types import WEEKDAYS
+    from k3clients.periods import padded, preset
+
+    data = {
+        "periods-TOTAL_FORMS": "10",
+        "periods-INITIAL_FORMS": "0",
+        "periods-MIN_NUM_FORMS": "10",
+        "periods-MAX_NUM_FORMS": "10",
+    }
+    rows = padded(periods) if periods is not None else preset("always")
+    for n, period in enumerate(rows):
+        data[f"periods-{n}-index"] = str(n)
+        data[f"periods-{n}-starts"] = period.starts
+        data[f"periods-{n}-ends"] = period.ends
+        for name in ("enabled", *WEEKDAYS):
+            if getattr(period, name):
+                data[f"periods-{n}-{name}"] = "on"
+    data.update(overrides)
+    return data
+
+
+def free_registered_email(sandbox, lock_id: str) -> str:
+    """A registered K3 Connect user who is not yet a client of the lock."""
+    from codelocks.sandbox.seed import REGISTERED_USERS
+
+    remote_lock = next(
+        a.locks[lock_id] for a in sandbox.state.accounts.values() if lock_id in a.locks
+    )
+    return next(email for email in REGISTERED_USERS if email not in remote_lock.clients)
