@@ -23,7 +23,7 @@ TOO_MANY_REQUESTS = "Too many requests. Wait {seconds} seconds, then try again."
 View = Callable[..., HttpResponse]
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address, read through the configured number of trusted proxies."""
     proxies = settings.KEYHOUSE_TRUSTED_PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -32,14 +32,14 @@ def client_ip(request: HttpRequest) -> str:
         # Each trusted proxy appends the address it saw; anything further left is client-made.
         if len(hops) >= proxies:
             return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def _who(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{client_ip(request)}"
+    return f"ip:{client_ip(request) or 'unknown'}"
 
 
 def limit_for(scope: str) -> int:
