@@ -67,7 +67,7 @@ def kitlock_initialise(
 
 
 def _save_new(lock: KitLock) -> KitLock:
-    lock.full_clean(exclude=["created_by"], validate_unique=False)
+    lock.full_clean(exclude=["created_by"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             lock.save()
@@ -106,7 +106,7 @@ def kitlock_add(
         netcode_mode=netcode_mode,
         created_by=user,
     )
-    lock.full_clean(exclude=["created_by"], validate_unique=False)
+    lock.full_clean(exclude=["created_by"], validate_unique=False, validate_constraints=False)
     set_at = datetime.strptime(timecode, "%Y%m%d%H%M").replace(tzinfo=lock.clock_tz)
     lock.initialised_at = lock.clock_set_at = set_at
     return _save_new(lock)

@@ -144,7 +144,8 @@ def test_every_code_of_a_lock_with_a_lost_clock_carries_a_warning(
     form = site_manager_client.get(reverse("netcode_new_kitlock", args=[kitlock.pk]))
     assert "its clock has not been set since" in form.content.decode()
     response = post_netcode(site_manager_client, kitlock)
-    assert "its clock has not been set since" in site_manager_client.get(response.url).content.decode()
+    page = site_manager_client.get(response.url).content.decode()
+    assert "its clock has not been set since" in page
 
 
 def test_the_durations_are_fetched_once_and_then_cached(sandbox, kitlock, site_manager_client):
@@ -152,3 +153,23 @@ def test_the_durations_are_fetched_once_and_then_cached(sandbox, kitlock, site_m
     site_manager_client.get(url)
     site_manager_client.get(url)
     assert sandbox.state.request_counts["durations"] == 1
+
+
+def test_a_code_of_another_mode_than_the_lock_runs_is_refused(sandbox, kitlock):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone as tz
+
+    from netcodes.clock import site_datetime
+    from netcodes.models import DurationOption
+    from netcodes.services import netcode_plan
+
+    option = DurationOption.objects.create(
+        lock_model="KL1060", duration_id=40, mode="Rental", days=3, fetched_at=tz.now(),
+        convert_to_utc=True, apply_dst=False, restricted_start_time="00:00",
+        rules_fetched_at=tz.now(),
+    )  # fmt: skip
+    import datetime as dt
+
+    start = site_datetime(dt.date(2026, 7, 14), dt.time(1), kitlock.site.tz)
+    with pytest.raises(ValidationError, match="set to the Standard NetCode mode"):
+        netcode_plan(target=kitlock.netcode_target(), option=option, start=start)
