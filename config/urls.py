@@ -19,4 +19,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("locks.urls")),
     path("", include("netcodes.urls")),
+    path("", include("k3clients.urls")),
 ]
