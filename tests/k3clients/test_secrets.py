@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from k3clients.models import K3Account, PhoneClient
 from netcodes.models import ApiCall
 from tests.conftest import SANDBOX_ACCESSKEY
+from tests.factories import UserFactory
 from tests.k3clients.conftest import fault, period_post, sandbox_account
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,12 @@ def test_the_account_shows_only_the_last_four_characters(sandbox, site, site_adm
     assert "••••9dzx" in response.text
     assert SANDBOX_ACCESSKEY[:-4] not in response.text
     assert "9dzx" not in repr(account) and SANDBOX_ACCESSKEY not in str(account)
+
+
+def test_the_admin_never_shows_the_access_key(sandbox, site, account):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(root)
+    response = client.get(reverse("admin:k3clients_k3account_change", args=[account.pk]))
+    assert response.status_code == 200
+    assert SANDBOX_ACCESSKEY not in response.content.decode()
