@@ -69,3 +69,15 @@ def test_the_fetch_button_reports_how_many_are_new(sandbox, lock, site_staff_cli
     response = site_staff_client.post(reverse("k3_lock_audit_fetch", args=[lock.pk]), follow=True)
     assert "Audit entries fetched:" in response.text
     assert "Unlock" in response.text or "Lock" in response.text
+
+
+def test_htmx_paging_swaps_only_the_audit_table(site, site_staff_client):
+    lock = SmartLockFactory(account__site=site)
+    AuditEntryFactory.create_batch(30, lock=lock)
+    response = site_staff_client.get(
+        reverse("k3_lock_detail", args=[lock.pk]),
+        {"audit": 2, "fragment": "audit"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Page 2 of 2" in response.text
+    assert "<html" not in response.text
