@@ -35,6 +35,16 @@ run: demo  ## Start the portal, the sandbox API, a Celery worker and beat (Ctrl-
 test: $(STAMP)  ## Run the whole test suite
 	$(BIN)/python -m pytest
 
+CHROMIUM ?= /usr/bin/chromium
+
+e2e: $(STAMP) $(CHROMIUM)  ## Browser journeys in Chromium at desktop and phone size (screenshots in var/screenshots)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m e2e tests/e2e
+
+# Playwright's own browser download is not used: Debian's chromium is installed when missing.
+$(CHROMIUM):
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 lint: $(STAMP)  ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
