@@ -38,7 +38,7 @@ test: $(STAMP)  ## Run the whole test suite
 CHROMIUM ?= /usr/bin/chromium
 
 e2e: $(STAMP) $(CHROMIUM)  ## Browser journeys in Chromium at desktop and phone size (screenshots in var/screenshots)
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m e2e tests/e2e
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m e2e
 
 # Playwright's own browser download is not used: Debian's chromium is installed when missing.
 $(CHROMIUM):
