@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zoneinfo
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.db.models import Q
 from k3clients.periods import describe, from_api
 from locks.crypto import EncryptedTextField
 from locks.models import Site
+from netcodes.targets import NetCodeTarget
 
 if TYPE_CHECKING:
     from locks.models import AnyUser
@@ -87,6 +87,17 @@ class K3Account(models.Model):
         return self.key_rejected_at is not None
 
 
+SMART_LOCK_KEYING = (
+    "On the lock's keypad, key in * and then the 6-digit code. The * tells the lock a NetCode "
+    "follows; it is needed whenever the lock also accepts other ways in, such as phones."
+)
+LOCK_GONE_NO_CODES = "This lock is no longer on its K3Connect account, so it takes no new codes."
+KEY_REFUSED_NO_CODES = (
+    "The K3Connect account's access key was refused. An Admin must replace it before codes "
+    "can be generated for its locks."
+)
+
+
 class SmartLockQuerySet(models.QuerySet["SmartLock"]):
     def visible_to(self, user: AnyUser) -> SmartLockQuerySet:
         """Smart locks of the sites this user belongs to."""
@@ -95,16 +106,6 @@ class SmartLockQuerySet(models.QuerySet["SmartLock"]):
     def present(self) -> SmartLockQuerySet:
         """Locks still on their account."""
         return self.filter(gone_at__isnull=True)
-
-
-@dataclass(frozen=True)
-class NetCodeTarget:
-    """What the NetCode endpoint needs for a smart lock."""
-
-    lock_ref: str
-    lockmodel: str
-    identifier: str = field(repr=False)
-    clock_zone: zoneinfo.ZoneInfo
 
 
 class SmartLock(models.Model):
@@ -171,13 +172,34 @@ class SmartLock(models.Model):
             return zoneinfo.ZoneInfo(self.time_zone)
         return self.site.tz
 
+    @property
+    def keying_instructions(self) -> str:
+        return SMART_LOCK_KEYING
+
+    @property
+    def clock_warning(self) -> str:
+        """Smart locks keep their clock over the app: nothing for people to set."""
+        return ""
+
     def netcode_target(self) -> NetCodeTarget:
         """The NetCode parameters of this lock (decrypts the account's access key)."""
+        not_ready = ""
+        if self.is_gone:
+            not_ready = LOCK_GONE_NO_CODES
+        elif self.account.key_rejected:
+            not_ready = KEY_REFUSED_NO_CODES
         return NetCodeTarget(
+            site=self.site,
             lock_ref=self.lock_id,
             lockmodel=K3CONNECT_MODEL,
             identifier=self.account.access_key,
-            clock_zone=self.clock_zone,
+            clock_zone=self.clock_zone.key,
+            name=str(self),
+            location=self.location,
+            keying_instructions=SMART_LOCK_KEYING,
+            netcode_mode="standard",
+            lock_fields={"smartlock_id": self.pk},
+            not_ready=not_ready,
         )
 
 

@@ -144,7 +144,10 @@ class KitLockFilterForm(forms.Form):
 
     q = forms.CharField(required=False, label="Search")
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
-    model = forms.ChoiceField(choices=[("", "Any model"), *KitLockModel.choices], required=False)
+    model = forms.ChoiceField(
+        choices=[("", "Any model"), *KitLockModel.choices, ("K3CONNECT", "K3Connect smart lock")],
+        required=False,
+    )
     attention = forms.BooleanField(required=False, label="Needs attention")
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any):

@@ -131,7 +131,7 @@ class HistoryFilterForm(forms.Form):
     """Filters of the NetCode history."""
 
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
-    lock = forms.ModelChoiceField(queryset=KitLock.objects.none(), required=False)
+    lock = forms.ChoiceField(required=False)
     person = forms.CharField(required=False, help_text="Who asked, or for whom")
     date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -140,5 +140,20 @@ class HistoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.visible_to(user).order_by("name")
         self.fields["site"].empty_label = "All my sites"
-        self.fields["lock"].queryset = KitLock.objects.visible_to(user).order_by("name")
-        self.fields["lock"].empty_label = "All locks"
+        self.fields["lock"].choices = [("", "All locks"), *_lock_choices(user)]
+
+    def lock_filter(self) -> dict[str, int]:
+        """The NetCode filter of the chosen lock, e.g. {"smartlock_id": 3}; {} for all."""
+        kind, _, pk = self.cleaned_data.get("lock", "").partition(":")
+        return {f"{kind}_id": int(pk)} if kind in ("kitlock", "smartlock") else {}
+
+
+def _lock_choices(user: AnyUser) -> list[tuple[str, str]]:
+    """Every lock the user may see, of either kind, as `kind:pk` choices."""
+    from k3clients.models import SmartLock
+
+    kitlocks = KitLock.objects.visible_to(user).order_by("name").values_list("pk", "name")
+    smartlocks = SmartLock.objects.visible_to(user).order_by("name").values_list("pk", "name")
+    choices = [(f"kitlock:{pk}", name) for pk, name in kitlocks]
+    choices += [(f"smartlock:{pk}", name or "Smart lock") for pk, name in smartlocks]
+    return sorted(choices, key=lambda choice: choice[1].casefold())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -128,9 +128,16 @@ class NetCode(models.Model):
     """One code for one set of request parameters: the same parameters always give it."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="netcodes")
-    # One FK per kind of lock; a K3Connect smart lock FK joins this one later.
+    # One FK per kind of lock (at most one set). SET_NULL: the history outlives the lock.
     kitlock = models.ForeignKey(
         "locks.KitLock", null=True, blank=True, on_delete=models.SET_NULL, related_name="netcodes"
+    )
+    smartlock = models.ForeignKey(
+        "k3clients.SmartLock",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="netcodes",
     )
     # HMAC of lock ref, model, identifier, lock-clock start and duration id: the dedupe key.
     fingerprint = models.CharField(max_length=64, unique=True)
@@ -163,6 +170,10 @@ class NetCode(models.Model):
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="netcode_window"),
+            models.CheckConstraint(
+                condition=Q(kitlock__isnull=True) | Q(smartlock__isnull=True),
+                name="netcode_one_kind_of_lock",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,6 +182,11 @@ class NetCode(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.state == NetCodeState.READY
+
+    @property
+    def lock(self) -> Any:
+        """The KitLock or smart lock this code is for (None once the lock was removed)."""
+        return self.kitlock or self.smartlock
 
     @property
     def masked_code(self) -> str:

@@ -8,18 +8,9 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.utils import timezone
 
+from codelocks.plans import PLANS
 from netcodes.models import ApiCall, ApiCategory
 
-# Calls per month (NetCode, Utility) of each Codelocks Connect usage plan.
-PLAN_QUOTAS: dict[str, tuple[int, int]] = {
-    "business-1": (100, 1000),
-    "business-2": (315, 1000),
-    "pro-1": (613, 2000),
-    "pro-2": (1250, 2000),
-    "pro-3": (2417, 2000),
-    "enterprise-1": (6000, 3000),
-    "enterprise-2": (12000, 3000),
-}
 WARN_AT = 0.9
 
 QUOTA_EXHAUSTED = (
@@ -72,7 +63,7 @@ class QuotaStatus:
 
 def plan_limit(category: ApiCategory, plan: str | None = None) -> int:
     """The plan's monthly allowance for a category."""
-    netcode, utility = PLAN_QUOTAS[plan or settings.CODELOCKS_PLAN]
+    netcode, utility = PLANS[plan or settings.CODELOCKS_PLAN]
     return netcode if category == ApiCategory.NETCODE else utility
 
 

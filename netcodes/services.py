@@ -248,7 +248,7 @@ def _fill(netcode: NetCode, plan: NetCodePlan, user: AbstractBaseUser | None) ->
 def netcode_send(*, issue: NetCodeIssue, to: str, user: AbstractBaseUser | None = None) -> None:
     """E-mail a code with its lock, window and how to key it in; remember whom it went to."""
     netcode = issue.netcode
-    context = {"issue": issue, "netcode": netcode, "site": netcode.site, "lock": netcode.kitlock}
+    context = {"issue": issue, "netcode": netcode, "site": netcode.site, "lock": netcode.lock}
     subject = render_to_string("netcodes/email_subject.txt", context).strip()
     body = render_to_string("netcodes/email_body.txt", context)
     send_mail(subject, body, None, [to])

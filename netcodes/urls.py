@@ -16,6 +16,16 @@ urlpatterns = [
         generate.netcode_starts_kitlock,
         name="netcode_starts_kitlock",
     ),
+    path(
+        "netcodes/new/smartlock/<int:lock_id>/",
+        generate.netcode_new_smartlock,
+        name="netcode_new_smartlock",
+    ),
+    path(
+        "netcodes/starts/smartlock/<int:lock_id>/",
+        generate.netcode_starts_smartlock,
+        name="netcode_starts_smartlock",
+    ),
     path("netcodes/<int:issue_id>/", generate.netcode_issue, name="netcode_issue"),
     path("netcodes/<int:issue_id>/reveal/", generate.netcode_reveal, name="netcode_reveal"),
     path("netcodes/<int:issue_id>/card/", generate.netcode_card, name="netcode_card"),

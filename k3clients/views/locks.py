@@ -13,6 +13,7 @@ from k3clients.access import lock_for
 from k3clients.errors import USER_FACING_ERRORS
 from locks.access import remember_site
 from locks.models import Role
+from netcodes.models import NetCodeIssue
 
 CLIENTS_PER_PAGE = 20
 AUDIT_PER_PAGE = 25
@@ -25,6 +26,7 @@ def lock_detail(request: HttpRequest, lock_pk: int) -> HttpResponse:
     """A smart lock with every field, its phone users and its audit entries (newest first)."""
     lock = lock_for(request, lock_pk)
     remember_site(request, lock.site)
+    role = lock.site.role_of(request.user)
     clients = Paginator(lock.phone_clients.order_by("email"), CLIENTS_PER_PAGE)
     audit = Paginator(
         lock.audit_entries.order_by("-date_entered", "-audit_entry_id"), AUDIT_PER_PAGE
@@ -35,7 +37,11 @@ def lock_detail(request: HttpRequest, lock_pk: int) -> HttpResponse:
         "account": lock.account,
         "clients_page": clients.get_page(request.GET.get("clients")),
         "audit_page": audit.get_page(request.GET.get("audit")),
-        "is_admin": lock.site.role_of(request.user) == Role.ADMIN,
+        "is_admin": role == Role.ADMIN,
+        "may_generate": role is not None and role.includes(Role.MANAGER),
+        "issues": NetCodeIssue.objects.filter(netcode__smartlock=lock)
+        .select_related("netcode__site", "requested_by")
+        .order_by("-netcode__starts_at", "-pk")[:50],
     }
     fragment = request.GET.get("fragment") if request.headers.get("HX-Request") else None
     if fragment in ("clients", "audit"):

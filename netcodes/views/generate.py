@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from codelocks.errors import CodelocksError
 from config.ratelimit import rate_limited
+from k3clients.access import lock_for as smart_lock_for
 from locks.access import kitlock_for, require_role
 from locks.models import Role
 from netcodes import services
@@ -42,6 +43,24 @@ def netcode_new_kitlock(request: HttpRequest, lock_id: int) -> HttpResponse:
 def netcode_starts_kitlock(request: HttpRequest, lock_id: int) -> HttpResponse:
     """htmx: the start times a duration allows on a day, for a KitLock's form."""
     lock = kitlock_for(request, lock_id, role=Role.MANAGER)
+    return start_options(request, lock.netcode_target())
+
+
+@rate_limited("netcode")
+def netcode_new_smartlock(request: HttpRequest, lock_id: int) -> HttpResponse:
+    """The NetCode form of a K3Connect smart lock (Managers and Admins)."""
+    lock = smart_lock_for(request, lock_id, role=Role.MANAGER)
+    return netcode_page(
+        request,
+        lock.netcode_target(),
+        back_url=reverse("k3_lock_detail", args=[lock.pk]),
+        starts_url=reverse("netcode_starts_smartlock", args=[lock.pk]),
+    )
+
+
+def netcode_starts_smartlock(request: HttpRequest, lock_id: int) -> HttpResponse:
+    """htmx: the start times a duration allows on a day, for a smart lock's form."""
+    lock = smart_lock_for(request, lock_id, role=Role.MANAGER)
     return start_options(request, lock.netcode_target())
 
 
@@ -105,7 +124,7 @@ def _issue_for(request: HttpRequest, issue_id: int, role: Role = Role.STAFF) -> 
     """An issue of a code on one of the user's sites (404 otherwise), with at least `role`."""
     issue = get_object_or_404(
         NetCodeIssue.objects.visible_to(request.user).select_related(
-            "netcode__site", "netcode__kitlock", "requested_by"
+            "netcode__site", "netcode__kitlock", "netcode__smartlock", "requested_by"
         ),
         pk=issue_id,
     )

@@ -43,8 +43,9 @@ def _filtered(request: HttpRequest, form: HistoryFilterForm) -> NetCodeIssueQuer
     data = form.cleaned_data
     if data["site"]:
         issues = issues.filter(netcode__site=data["site"])
-    if data["lock"]:
-        issues = issues.filter(netcode__kitlock=data["lock"])
+    lock_filter = form.lock_filter()
+    if lock_filter:
+        issues = issues.filter(**{f"netcode__{k}": v for k, v in lock_filter.items()})
     if data["person"]:
         text = data["person"].strip()
         issues = issues.filter(
