@@ -37,6 +37,13 @@
       });
     });
 
+    // A form that came back with errors: focus the first problem so a screen reader reads it.
+    var problem = document.querySelector("form .is-invalid, form .alert-danger");
+    if (problem) {
+      if (!problem.matches("input, select, textarea")) { problem.setAttribute("tabindex", "-1"); }
+      problem.focus();
+    }
+
     // Print buttons.
     document.querySelectorAll(".js-print").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });

@@ -43,8 +43,33 @@ def test_a_member_signs_in_sees_only_their_sites_and_signs_out(page, site_staff,
 
 def test_a_wrong_password_is_explained_on_the_sign_in_page(page, site_staff):
     sign_in(page, "sam-staff", "not-the-password")
-    expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()
+    error = page.get_by_text("Please enter a correct username and password")
+    expect(error).to_be_visible()
+    expect(page.locator(".alert-danger")).to_be_focused()
     check_accessibility(page)
+
+
+def test_signing_in_and_out_works_with_the_keyboard_alone(page, site_staff):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").focus()
+    page.keyboard.type("sam-staff")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your sites")).to_be_visible()
+
+    menu = page.get_by_role("button", name="sam-staff")
+    if not menu.is_visible():
+        page.get_by_role("button", name="Toggle navigation").focus()
+        page.keyboard.press("Enter")
+    menu.focus()
+    page.keyboard.press("Enter")
+    sign_out = page.get_by_role("button", name="Sign out")
+    sign_out.focus()
+    expect(sign_out).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
 def test_a_member_of_two_sites_switches_between_them(logged_in_page, site_admin, other_site):
@@ -87,6 +112,7 @@ def test_a_bad_email_is_announced_next_to_the_field(logged_in_page, site_admin, 
     page.get_by_label("E-mail").fill("not-an-email")
     page.get_by_role("button", name="Add member").click()
     expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
+    expect(page.get_by_label("E-mail*", exact=True)).to_be_focused()
     check_accessibility(page)
 
 
