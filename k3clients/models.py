@@ -62,6 +62,9 @@ class K3Account(models.Model):
         null=True, blank=True, help_text="When the API last refused the key; cleared by a new key."
     )
     locks_synced_at = models.DateTimeField(null=True, blank=True)
+    # One sync per account at a time: claimed by a conditional UPDATE, expires on its own.
+    sync_lease_until = models.DateTimeField(null=True, blank=True)
+    sync_lease_token = models.CharField(max_length=32, blank=True)
 
     objects = K3AccountQuerySet.as_manager()
 
@@ -133,7 +136,23 @@ class SmartLock(models.Model):
         null=True, blank=True, help_text="When the lock was no longer on the account."
     )
     clients_synced_at = models.DateTimeField(null=True, blank=True)
-    audit_synced_at = models.DateTimeField(null=True, blank=True)
+    audit_synced_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the audit log was last read up to the newest entry."
+    )
+    audit_synced_through = models.BigIntegerField(
+        null=True, blank=True, help_text="Every audit entry up to this AuditEntryID is stored."
+    )
+    audit_resume_page = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Where a fetch cut short goes on (newest-first pages)."
+    )
+    audit_resume_top = models.BigIntegerField(
+        null=True, blank=True, help_text="Newest entry stored when that fetch was cut short."
+    )
+    viewed_at = models.DateTimeField(null=True, blank=True, help_text="Detail page last opened.")
+    battery_low_since = models.DateTimeField(
+        null=True, blank=True, help_text="Start of the current low-battery episode."
+    )
+    battery_alerted_at = models.DateTimeField(null=True, blank=True)
 
     objects = SmartLockQuerySet.as_manager()
 
@@ -283,3 +302,85 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_type} at {self.date_entered:%Y-%m-%d %H:%M}"
+
+
+class SyncTrigger(models.TextChoices):
+    PLANNER = "planner", "Planner"
+    MANUAL = "manual", "Sync now"
+    COMMAND = "command", "Command"
+
+
+class SyncStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    RETRYING = "retrying", "Retrying"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+FINISHED = (SyncStatus.DONE, SyncStatus.FAILED, SyncStatus.SKIPPED)
+
+
+class SyncRunQuerySet(models.QuerySet["SyncRun"]):
+    def visible_to(self, user: AnyUser) -> SyncRunQuerySet:
+        """Sync runs of the sites this user belongs to."""
+        return self.filter(site__in=_visible_sites(user))
+
+    def unfinished(self) -> SyncRunQuerySet:
+        return self.exclude(status__in=FINISHED)
+
+
+class SyncRun(models.Model):
+    """One sync of a K3 account: what it was to do, what it did, calls spent, errors met."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="sync_runs")
+    account = models.ForeignKey(K3Account, on_delete=models.CASCADE, related_name="sync_runs")
+    trigger = models.CharField(max_length=16, choices=SyncTrigger.choices)
+    status = models.CharField(max_length=16, choices=SyncStatus.choices, default=SyncStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set by the service from timezone.now() (not a default), so a fake clock applies to it.
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    items = models.JSONField(default=list, help_text='[{"what", "lock", "calls"}], in order.')
+    items_done = models.PositiveIntegerField(default=0)
+    calls_planned = models.PositiveIntegerField(default=0)
+    calls_spent = models.PositiveIntegerField(default=0)
+    entries_added = models.PositiveIntegerField(default=0)
+    locks_gone = models.PositiveIntegerField(default=0)
+    notes = models.TextField(blank=True)
+    errors = models.TextField(blank=True)
+
+    objects = SyncRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["site", "-created_at"], name="sync_run_site_newest")]
+
+    def __str__(self) -> str:
+        return f"sync {self.pk} of {self.account_id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def ledger_tag(self) -> str:
+        """The ledger's task name for this run's calls; manual runs spend the people's share."""
+        prefix = "manual-sync" if self.trigger == SyncTrigger.MANUAL else "sync"
+        return f"{prefix}:{self.pk}"
+
+    def ledger_calls(self) -> int:
+        """Billable calls this run has made so far, from the usage ledger."""
+        from netcodes.models import ApiCall
+
+        return ApiCall.objects.billable().filter(task=self.ledger_tag).count()
+
+    def add_note(self, line: str) -> None:
+        self.notes = f"{self.notes}\n{line}".strip()
+
+    def add_error(self, line: str) -> None:
+        self.errors = f"{self.errors}\n{line}".strip()

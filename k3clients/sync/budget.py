@@ -31,7 +31,14 @@ class SyncBudget:
     left: int
     allowed_now: int
     resets_at: datetime
+    as_of: datetime
     paused: str = ""
+
+    @property
+    def per_day(self) -> float:
+        """Calls a day at the current pace: what is left, spread over the days left."""
+        days = max((self.resets_at - self.as_of) / timedelta(days=1), 1.0)
+        return (self.left + self.spent_today) / days
 
     @property
     def planned_today(self) -> int:
@@ -104,5 +111,6 @@ def sync_budget(*, now: datetime | None = None) -> SyncBudget:
         left=left,
         allowed_now=allowed,
         resets_at=end,
+        as_of=now,
         paused=paused,
     )

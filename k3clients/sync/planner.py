@@ -57,10 +57,21 @@ class Policy:
     viewed_audit_every: timedelta = timedelta(minutes=15)
     active_audit_every: timedelta = timedelta(hours=2)
     audit_every: timedelta = timedelta(hours=6)
-    clients_every: timedelta = timedelta(days=7)
+    clients_every: timedelta = timedelta(days=30)
     viewed_within: timedelta = timedelta(hours=1)
     active_within: timedelta = timedelta(days=1)
     max_calls_per_item: int = 5
+
+
+LOCK_LISTS_SHARE = 0.35
+
+
+def policy_for(*, calls_per_day: float, accounts: int) -> Policy:
+    """A policy whose lock-list syncs take about a third of a day's calls (every 1 to 12 h)."""
+    if accounts == 0 or calls_per_day <= 0:
+        return Policy()
+    every = timedelta(days=1) * accounts / (LOCK_LISTS_SHARE * calls_per_day)
+    return Policy(locks_every=min(max(every, timedelta(hours=1)), timedelta(hours=12)))
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ def _age(now: datetime, when: datetime | None) -> timedelta:
 def audit_calls(lock: LockFacts, now: datetime, policy: Policy) -> int:
     """Pages an audit sync will likely read: the entries expected since the last one."""
     if lock.audit_synced_at is None:
-        return policy.max_calls_per_item
+        return 1  # a longer history goes on at the next sync, from where this one stopped
     days = _age(now, lock.audit_synced_at).total_seconds() / 86400
     expected = lock.entries_per_day * days
     return max(1, min(math.ceil(expected / AUDIT_PAGE_SIZE), policy.max_calls_per_item))
@@ -123,11 +134,11 @@ def _lock_candidates(
         lock.last_activity_at is not None and now - lock.last_activity_at <= policy.active_within
     )
     if viewed and audit_age >= policy.viewed_audit_every:
-        add(What.AUDIT, 2, audit_age * 4, "being looked at")
-    elif active and audit_age >= policy.active_audit_every:
-        add(What.AUDIT, 2, audit_age * (1 + min(lock.entries_per_day, 24) / 8), "recent activity")
-    elif audit_age >= policy.audit_every:
-        add(What.AUDIT, 3, audit_age, "due")
+        add(What.AUDIT, 2, audit_age, "being looked at")
+    elif audit_age >= (policy.active_audit_every if active else policy.audit_every):
+        # Busier locks weigh more, but every lock's weight grows with its age: none starves.
+        weight = 1 + min(lock.entries_per_day, 24) / 8
+        add(What.AUDIT, 3, audit_age * weight, "recent activity" if active else "due")
     return found
 
 

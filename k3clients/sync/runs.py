@@ -1,0 +1,134 @@
+"""Sync runs: a list of syncs for one account, carried out under the account's lease."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from codelocks.errors import AuthenticationError, CodelocksError, QuotaExceeded
+from k3clients.errors import K3Failure, KeyRejected
+from k3clients.models import K3Account, SmartLock, SyncRun, SyncStatus, SyncTrigger
+from k3clients.services import account_locks_refresh, lock_audit_fetch, lock_clients_refresh
+from k3clients.sync.alerts import battery_alerts_check
+from k3clients.sync.lease import account_lease
+from k3clients.sync.planner import What
+from netcodes.quota import QuotaExhausted
+
+logger = logging.getLogger("k3clients.sync")
+
+ANOTHER_SYNC_RUNNING = "Another sync of this account was running, so this one stopped at once."
+RUN_STOPPED = "Stopped: {error}"
+CLIENTS_PER_PAGE = 1000  # the largest perpage the API takes: one call for any lock
+# Failures after which the rest of a run cannot work either.
+STOPS_THE_RUN = (KeyRejected, AuthenticationError, QuotaExceeded, QuotaExhausted)
+
+
+def sync_item(what: What | str, lock_pk: int | None = None, calls: int = 1) -> dict[str, Any]:
+    """One entry of a run's list, as stored in its JSON."""
+    return {"what": str(What(what)), "lock": lock_pk, "calls": calls}
+
+
+def sync_run_create(
+    *,
+    account: K3Account,
+    items: Sequence[dict[str, Any]],
+    trigger: SyncTrigger,
+    user: Any = None,
+) -> SyncRun:
+    """Record a run to carry out; the caller enqueues it (on commit) or executes it."""
+    return SyncRun.objects.create(
+        site_id=account.site_id,
+        account=account,
+        trigger=trigger,
+        created_at=timezone.now(),
+        requested_by=user if user is not None and user.is_authenticated else None,
+        items=list(items),
+        calls_planned=sum(item["calls"] for item in items),
+    )
+
+
+def _do_item(run: SyncRun, item: dict[str, Any]) -> str:
+    """Carry out one sync; give a line for the run's notes."""
+    tag, account = run.ledger_tag, run.account
+    if item["what"] == What.LOCKS:
+        changed = account_locks_refresh(account=account, task=tag)
+        alerts = battery_alerts_check(account=account)
+        run.locks_gone += changed.gone
+        return f"lock list: {changed.added} new, {changed.updated} updated, {changed.gone} gone" + (
+            f", {alerts} battery alert(s) sent" if alerts else ""
+        )
+    lock = SmartLock.objects.select_related("account", "site").get(pk=item["lock"])
+    if item["what"] == What.CLIENTS:
+        clients = lock_clients_refresh(lock=lock, task=tag, perpage=CLIENTS_PER_PAGE)
+        return f"{lock}: {len(clients)} phone user(s)"
+    added = lock_audit_fetch(lock=lock, task=tag, max_pages=item["calls"])
+    run.entries_added += added
+    return f"{lock}: {added} new audit entries"
+
+
+def _finish(run: SyncRun, status: SyncStatus) -> SyncRun:
+    run.status = status
+    run.finished_at = timezone.now()
+    run.calls_spent = run.ledger_calls()
+    run.save()
+    return run
+
+
+def _run_items(run: SyncRun) -> SyncRun:
+    """Carry out the items not done yet; a transient failure is raised for a retry."""
+    for index in range(run.items_done, len(run.items)):
+        item = run.items[index]
+        try:
+            run.add_note(_do_item(run, item))
+        except CodelocksError as exc:
+            if exc.retryable:
+                run.add_error(f"{item['what']}: {exc.user_message} (will retry)")
+                run.status = SyncStatus.RETRYING
+                run.calls_spent = run.ledger_calls()
+                run.save()
+                raise
+            run.add_error(f"{item['what']}: {exc.user_message}")
+            if isinstance(exc, STOPS_THE_RUN):
+                return _finish(run, SyncStatus.FAILED)
+        except (K3Failure, QuotaExhausted) as exc:
+            run.add_error(f"{item['what']}: {exc.user_message}")
+            if isinstance(exc, STOPS_THE_RUN):
+                return _finish(run, SyncStatus.FAILED)
+        run.items_done = index + 1
+        run.calls_spent = run.ledger_calls()
+        run.save()
+    return _finish(run, SyncStatus.FAILED if run.errors and not run.notes else SyncStatus.DONE)
+
+
+def sync_run_execute(*, run_pk: int) -> SyncRun:
+    """Carry out a run unless another sync of its account is running (then it stops at once)."""
+    run = SyncRun.objects.select_related("account", "site").get(pk=run_pk)
+    if run.is_finished:
+        return run
+    with account_lease(account_pk=run.account_id) as held:
+        if not held:
+            run.add_note(ANOTHER_SYNC_RUNNING)
+            return _finish(run, SyncStatus.SKIPPED)
+        run.status = SyncStatus.RUNNING
+        run.started_at = run.started_at or timezone.now()
+        run.save()
+        return _run_items(run)
+
+
+def sync_run_give_up(*, run_pk: int, error: str) -> SyncRun:
+    """Mark a run failed after its last retry."""
+    run = SyncRun.objects.get(pk=run_pk)
+    run.add_error(RUN_STOPPED.format(error=error))
+    return _finish(run, SyncStatus.FAILED)
+
+
+def sync_runs_enqueue(runs: Sequence[SyncRun]) -> None:
+    """Send the runs to Celery once the transaction that created them commits."""
+    from k3clients.tasks import sync_run
+
+    for run in runs:
+        transaction.on_commit(lambda pk=run.pk: sync_run.delay(pk))

@@ -1,0 +1,70 @@
+"""The sync page of a site: last runs, the month's budget, each lock's freshness, "sync now"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from k3clients.models import SmartLock, SyncRun
+from k3clients.sync.budget import sync_budget
+from k3clients.sync.manual import (
+    ALREADY_RUNNING,
+    NOTHING_TO_SYNC,
+    SYNC_STARTED,
+    site_sync_estimate,
+    site_sync_start,
+)
+from locks.access import remember_site, site_for
+from locks.models import Role, Site
+
+RUNS_SHOWN = 20
+
+
+def _runs_context(site: Site) -> dict:
+    runs = list(
+        SyncRun.objects.filter(site=site).select_related("account", "requested_by")[:RUNS_SHOWN]
+    )
+    return {"site": site, "runs": runs, "under_way": any(not r.is_finished for r in runs)}
+
+
+def sync_page(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Last runs, the budget (spent, planned, left), freshness of each lock, "sync now"."""
+    site = site_for(request, site_id)
+    remember_site(request, site)
+    locks = (
+        SmartLock.objects.filter(site=site)
+        .select_related("account")
+        .order_by("gone_at", "name", "lock_id")
+    )
+    context = {
+        **_runs_context(site),
+        "budget": sync_budget(),
+        "locks": locks,
+        "may_sync": site.role_of(request.user).includes(Role.MANAGER),
+        "estimate": site_sync_estimate(site),
+    }
+    return render(request, "k3clients/sync_page.html", context)
+
+
+def sync_progress(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The runs fragment the page polls while a run is under way."""
+    site = site_for(request, site_id)
+    return render(request, "k3clients/_sync_runs.html", _runs_context(site))
+
+
+@require_POST
+def sync_now(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Start a sync of the site's lock lists and audit logs (Managers and Admins)."""
+    site = site_for(request, site_id, role=Role.MANAGER)
+    if SyncRun.objects.filter(site=site).unfinished().exists():
+        messages.info(request, ALREADY_RUNNING.format(site=site))
+    else:
+        runs = site_sync_start(site=site, user=request.user)
+        if runs:
+            calls = sum(run.calls_planned for run in runs)
+            messages.success(request, SYNC_STARTED.format(site=site, calls=calls))
+        else:
+            messages.error(request, NOTHING_TO_SYNC.format(site=site))
+    return redirect("k3_sync_page", site_id=site.pk)
