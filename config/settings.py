@@ -174,6 +174,16 @@ CODELOCKS_TIMEOUT = env.float("CODELOCKS_TIMEOUT", default=10.0)
 # Share of the monthly Utility quota kept back for people's own actions (not spent by sync).
 CODELOCKS_UTILITY_RESERVE = env.float("CODELOCKS_UTILITY_RESERVE", default=0.3)
 
+# --- Sync of smart locks (README "Sync") -----------------------------------------------------
+# Utility calls a month the sync may spend; unset: the plan's quota less the reserve above.
+KEYHOUSE_SYNC_MONTHLY_CALLS = env.int("KEYHOUSE_SYNC_MONTHLY_CALLS", default=None)
+# Sync stops while less than this share of the month's Utility quota is left.
+KEYHOUSE_SYNC_STOP_BELOW = env.float("KEYHOUSE_SYNC_STOP_BELOW", default=0.05)
+KEYHOUSE_SYNC_MAX_CALLS_PER_RUN = env.int("KEYHOUSE_SYNC_MAX_CALLS_PER_RUN", default=20)
+KEYHOUSE_SYNC_PLAN_EVERY = env.int("KEYHOUSE_SYNC_PLAN_EVERY", default=300)
+# First pause before a sync task that met a transient API failure is retried (doubles each time).
+KEYHOUSE_SYNC_RETRY_BACKOFF = env.float("KEYHOUSE_SYNC_RETRY_BACKOFF", default=30.0)
+
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
@@ -198,6 +208,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 CELERY_BEAT_SCHEDULE["netcodes-refresh-durations"] = {
     "task": "netcodes.refresh_durations",
     "schedule": 24 * 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["k3clients-sync-plan"] = {
+    "task": "k3clients.sync_plan",
+    "schedule": KEYHOUSE_SYNC_PLAN_EVERY,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

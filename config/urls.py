@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("locks.urls")),
     path("", include("netcodes.urls")),
     path("", include("k3clients.urls")),
+    path("", include("k3clients.sync.urls")),
 ]
