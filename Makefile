@@ -53,5 +53,10 @@ format: $(STAMP)  ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+bench: setup  ## Sync benchmarks: a simulated month, a 100,000-entry audit backlog (BENCH_DATABASE_URL adds PostgreSQL)
+	$(BIN)/python -m bench.sync_month
+	$(BIN)/python -m bench.audit_ingest
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(BIN)/python -m bench.audit_ingest --database-url "$$BENCH_DATABASE_URL"; fi
+
 clean:  ## Remove the virtualenv, local database and queues
 	rm -rf $(VENV) var db.sqlite3 staticfiles .pytest_cache .ruff_cache
