@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "locks",
     "netcodes",
     "k3clients",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

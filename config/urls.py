@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("locks.urls")),
     path("", include("netcodes.urls")),
     path("", include("k3clients.urls")),
+    path("", include("dashboard.urls")),
     path("", include("k3clients.sync.urls")),
 ]

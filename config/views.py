@@ -7,20 +7,18 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app as celery_app
-from locks.models import Site
+from dashboard.views import overview as dashboard_overview
 
 logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's sites at a glance."""
-    sites = Site.objects.visible_to(request.user).with_member_counts().order_by("name")
-    return render(request, "home.html", {"sites": sites})
+    """The signed-in user's sites at a glance: the dashboard across all of them."""
+    return dashboard_overview(request)
 
 
 def _database_ok() -> bool:

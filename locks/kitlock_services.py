@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dashboard.activity import activity_record
+from dashboard.models import Verb
 from locks.models import KitLock, Site
 from locks.models.kitlocks import INIT_MODELS
 from netcodes.api import codelocks_client
@@ -63,7 +65,23 @@ def kitlock_initialise(
         pending_sequence=answer.init_seq,
         created_by=user,
     )
-    return _save_new(lock)
+    lock = _save_new(lock)
+    _record(lock, user, Verb.KITLOCK_ONBOARDING)
+    return lock
+
+
+def _record(lock: KitLock, actor: AbstractBaseUser | None, verb: Verb) -> None:
+    """Log what someone did to a KitLock (its model; never its master code or sequence)."""
+    details = {"model": lock.model}
+    activity_record(
+        site=lock.site,
+        actor=actor,
+        verb=verb,
+        target=lock,
+        lock=lock,
+        target_label=lock.name,
+        details=details,
+    )
 
 
 def _save_new(lock: KitLock) -> KitLock:
@@ -109,10 +127,14 @@ def kitlock_add(
     lock.full_clean(exclude=["created_by"], validate_unique=False, validate_constraints=False)
     set_at = datetime.strptime(timecode, "%Y%m%d%H%M").replace(tzinfo=lock.clock_tz)
     lock.initialised_at = lock.clock_set_at = set_at
-    return _save_new(lock)
+    lock = _save_new(lock)
+    _record(lock, user, Verb.KITLOCK_ADDED)
+    return lock
 
 
-def kitlock_confirm_initialised(*, kitlock: KitLock) -> KitLock:
+def kitlock_confirm_initialised(
+    *, kitlock: KitLock, actor: AbstractBaseUser | None = None
+) -> KitLock:
     """Record that the initialisation sequence was keyed in: the lock's clock is set."""
     now = timezone.now()
     kitlock.initialised_at = kitlock.initialised_at or now
@@ -122,22 +144,27 @@ def kitlock_confirm_initialised(*, kitlock: KitLock) -> KitLock:
     kitlock.save(
         update_fields=["initialised_at", "clock_set_at", "clock_needs_setting", "pending_sequence"]
     )
+    _record(kitlock, actor, Verb.KITLOCK_INITIALISED)
     return kitlock
 
 
-def kitlock_batteries_replaced(*, kitlock: KitLock) -> KitLock:
+def kitlock_batteries_replaced(
+    *, kitlock: KitLock, actor: AbstractBaseUser | None = None
+) -> KitLock:
     """Record a battery change: the lock's clock is lost until it is set again."""
     kitlock.batteries_replaced_at = timezone.now()
     kitlock.clock_needs_setting = True
     kitlock.save(update_fields=["batteries_replaced_at", "clock_needs_setting"])
+    _record(kitlock, actor, Verb.BATTERIES_REPLACED)
     return kitlock
 
 
-def kitlock_clock_set(*, kitlock: KitLock) -> KitLock:
+def kitlock_clock_set(*, kitlock: KitLock, actor: AbstractBaseUser | None = None) -> KitLock:
     """Record that the lock's clock was set again."""
     kitlock.clock_set_at = timezone.now()
     kitlock.clock_needs_setting = False
     kitlock.save(update_fields=["clock_set_at", "clock_needs_setting"])
+    _record(kitlock, actor, Verb.CLOCK_SET)
     return kitlock
 
 

@@ -91,7 +91,7 @@ def kitlock_sequence(request: HttpRequest, lock_id: int) -> HttpResponse:
     """Wizard, step two: the sequence to key in now, and the confirmation that it was."""
     lock = kitlock_for(request, lock_id, role=Role.ADMIN)
     if request.method == "POST":
-        services.kitlock_confirm_initialised(kitlock=lock)
+        services.kitlock_confirm_initialised(kitlock=lock, actor=request.user)
         messages.success(request, f"{lock.name} is initialised: its clock was set just now.")
         return redirect("kitlock_detail", lock_id=lock.pk)
     if not lock.awaiting_initialisation:
@@ -135,7 +135,7 @@ def kitlock_edit(request: HttpRequest, lock_id: int) -> HttpResponse:
 def kitlock_batteries(request: HttpRequest, lock_id: int) -> HttpResponse:
     """Record that a lock's batteries were replaced (Managers and Admins)."""
     lock = kitlock_for(request, lock_id, role=Role.MANAGER)
-    services.kitlock_batteries_replaced(kitlock=lock)
+    services.kitlock_batteries_replaced(kitlock=lock, actor=request.user)
     messages.warning(request, "Batteries recorded: set the lock's clock before its next NetCode.")
     return redirect("kitlock_clock", lock_id=lock.pk)
 
@@ -145,7 +145,7 @@ def kitlock_clock(request: HttpRequest, lock_id: int) -> HttpResponse:
     lock = kitlock_for(request, lock_id, role=Role.MANAGER)
     is_admin = lock.site.role_of(request.user) == Role.ADMIN
     if request.method == "POST":
-        services.kitlock_clock_set(kitlock=lock)
+        services.kitlock_clock_set(kitlock=lock, actor=request.user)
         messages.success(request, f"The clock of {lock.name} is set.")
         return redirect("kitlock_detail", lock_id=lock.pk)
     sequence = services.clock_sequence(lock) if is_admin else ""

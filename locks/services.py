@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from dashboard.activity import activity_record
+from dashboard.models import Verb
 from locks.models import Membership, Role, Site
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ def site_create(*, name: str, time_zone: str, address: str, creator: AbstractUse
     site.full_clean()
     site.save()
     Membership.objects.create(site=site, user=creator, role=Role.ADMIN)
+    activity_record(site=site, actor=creator, verb=Verb.SITE_CREATED, target_label=site.name)
     return site
 
 
@@ -77,7 +80,15 @@ def membership_add(
     user = _user_by_email(email, request)
     if Membership.objects.filter(site=site, user=user).exists():
         raise ValidationError(ALREADY_MEMBER.format(email=email, site=site))
-    return Membership.objects.create(site=site, user=user, role=role)
+    membership = Membership.objects.create(site=site, user=user, role=role)
+    activity_record(
+        site=site,
+        actor=getattr(request, "user", None),
+        verb=Verb.MEMBER_ADDED,
+        target=membership,
+        target_label=f"{user.email or user} as {Role(role).label}",
+    )
+    return membership
 
 
 def _other_admins_exist(membership: Membership) -> bool:
@@ -90,18 +101,35 @@ def _other_admins_exist(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: Role) -> Membership:
+def membership_change_role(
+    *, membership: Membership, role: Role, actor: AbstractUser | None = None
+) -> Membership:
     """Change a member's role, keeping at least one Admin on the site."""
     if membership.role == Role.ADMIN and role != Role.ADMIN and not _other_admins_exist(membership):
         raise ValidationError(LAST_ADMIN)
+    before = Role(membership.role).label
     membership.role = role
     membership.save(update_fields=["role"])
+    activity_record(
+        site=membership.site,
+        actor=actor,
+        verb=Verb.MEMBER_ROLE_CHANGED,
+        target=membership,
+        target_label=f"{membership.user} from {before} to {Role(role).label}",
+    )
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, actor: AbstractUser | None = None) -> None:
     """Remove a member from a site, keeping at least one Admin on it."""
     if membership.role == Role.ADMIN and not _other_admins_exist(membership):
         raise ValidationError(LAST_ADMIN)
+    activity_record(
+        site=membership.site,
+        actor=actor,
+        verb=Verb.MEMBER_REMOVED,
+        target=membership,
+        target_label=f"{membership.user} ({membership.get_role_display()})",
+    )
     membership.delete()

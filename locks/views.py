@@ -123,7 +123,9 @@ def member_change_role(request: HttpRequest, site_id: int, membership_id: int) -
         messages.error(request, "Choose one of the roles Admin, Manager or Staff.")
         return redirect("member_list", site_id=site_id)
     try:
-        services.membership_change_role(membership=membership, role=Role(form.cleaned_data["role"]))
+        services.membership_change_role(
+            membership=membership, role=Role(form.cleaned_data["role"]), actor=request.user
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -136,7 +138,7 @@ def member_remove(request: HttpRequest, site_id: int, membership_id: int) -> Htt
     """Take a member off the site (Admins)."""
     membership = _membership(request, site_id, membership_id)
     try:
-        services.membership_remove(membership=membership)
+        services.membership_remove(membership=membership, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from dashboard.activity import activity_record
+from dashboard.models import Verb
 from locks.models.kitlocks import NetCodeMode, mode_key
 from netcodes import clock
 from netcodes.api import codelocks_client
@@ -148,7 +150,7 @@ def netcode_generate(
 ) -> NetCodeIssue:
     """Give a code for the plan: from the history when stored, else from the API (once)."""
     netcode, from_history = _netcode_obtain(plan, user)
-    return NetCodeIssue.objects.create(
+    issue = NetCodeIssue.objects.create(
         netcode=netcode,
         batch=batch,
         requested_by=user,
@@ -156,6 +158,23 @@ def netcode_generate(
         recipient_email=recipient_email,
         note=note,
         from_history=from_history,
+    )
+    _record_issue(issue, user)
+    return issue
+
+
+def _record_issue(issue: NetCodeIssue, user: AbstractBaseUser | None) -> None:
+    """Log who asked for a code, for whom, on which lock and when: never the code itself."""
+    netcode = issue.netcode
+    window = {"starts_at": netcode.starts_at.isoformat(), "ends_at": netcode.ends_at.isoformat()}
+    activity_record(
+        site=netcode.site,
+        actor=user,
+        verb=Verb.NETCODE_GENERATED,
+        target=issue,
+        lock=netcode.lock,
+        target_label=f"for {issue.recipient_name} on {netcode.lock_name}",
+        details={**window, "recipient": issue.recipient_name, "from_history": issue.from_history},
     )
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from codelocks.errors import NotFound
 from codelocks.types import K3Account as RemoteAccount
 from codelocks.types import K3Lock
+from dashboard.activity import activity_record
+from dashboard.models import Verb
 from k3clients.errors import USER_FACING_ERRORS
 from k3clients.models import K3Account, SmartLock
 from k3clients.services._common import AnyUser, api, key_in_use, lock_fields, mark_gone
@@ -70,6 +72,7 @@ def k3_account_link(*, site: Site, access_key: str, user: AnyUser) -> K3Account:
         _check_not_linked(remote.email, site)
         raise
     logger.info("K3 account %s linked to site %s", account.email, site.pk)
+    _record(account, user, Verb.ACCOUNT_LINKED)
     try:
         account_locks_refresh(account=account, user=user)
     except USER_FACING_ERRORS as exc:
@@ -94,6 +97,7 @@ def k3_account_replace_key(*, account: K3Account, access_key: str, user: AnyUser
     account.key_rejected_at = None
     account.save()
     logger.info("K3 access key of %s replaced (now …%s)", account.email, account.access_key_last4)
+    _record(account, user, Verb.ACCOUNT_KEY_REPLACED)
     return account
 
 
@@ -108,9 +112,17 @@ def k3_account_check(*, account: K3Account, user: AnyUser = None, task: str = ""
     return account
 
 
-def k3_account_unlink(*, account: K3Account) -> None:
+def _record(account: K3Account, user: AnyUser, verb: Verb) -> None:
+    """Log what someone did to an account, by its e-mail (never its access key)."""
+    activity_record(
+        site=account.site, actor=user, verb=verb, target=account, target_label=account.email
+    )
+
+
+def k3_account_unlink(*, account: K3Account, user: AnyUser = None) -> None:
     """Forget an account: its key, smart locks, phone users and audit history in Keyhouse."""
     logger.info("K3 account %s unlinked from site %s", account.email, account.site_id)
+    _record(account, user, Verb.ACCOUNT_UNLINKED)
     account.delete()
 
 

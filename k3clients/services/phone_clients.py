@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from codelocks.errors import CodelocksError, NotFound
 from codelocks.types import ActivePeriod, K3Client
+from dashboard.activity import activity_record
+from dashboard.models import Verb
 from k3clients import periods as period_rules
 from k3clients.errors import (
     CHANGE_NOT_MADE,
@@ -206,8 +208,23 @@ def phone_client_invite(
     invited = {"invited_by": user if user and user.is_authenticated else None}
     client = _store_client(lock, remote or sent, invited_at=timezone.now(), **invited)
     logger.info("phone user %s invited to %s", email, lock.lock_id)
+    _record(client, user, Verb.PHONE_USER_INVITED)
     text = INVITED_AFTER_TIMEOUT if confirmed else INVITED
     return ClientChange(client=client, message=text.format(email=email))
+
+
+def _record(client: PhoneClient, user: AnyUser, verb: Verb) -> None:
+    """Log a change to a phone user on the lock's timeline and the site's activity log."""
+    lock = client.lock
+    activity_record(
+        site=lock.site,
+        actor=user,
+        verb=verb,
+        target=client if client.pk else None,
+        lock=lock,
+        target_label=f"{client.email} on {lock}",
+        details={"access_type": client.access_type, "periods": client.period_summary},
+    )
 
 
 def _client_missing(client: PhoneClient) -> ClientGone:
@@ -236,6 +253,7 @@ def phone_client_update_periods(
         raise _client_missing(client) from None
     client.active_periods = payload
     client.save(update_fields=["active_periods"])
+    _record(client, user, Verb.PHONE_USER_CHANGED)
     text = PERIODS_SAVED + (CONFIRMED_AFTER_TIMEOUT if confirmed else "")
     return ClientChange(client=client, message=text.format(email=client.email))
 
@@ -272,6 +290,7 @@ def phone_client_set_state(
     else:
         client.status = ClientStatus.SUSPENDED if suspend else ClientStatus.ACCEPTED
         client.save(update_fields=["status"])
+    _record(client, user, Verb.PHONE_USER_SUSPENDED if suspend else Verb.PHONE_USER_RESTORED)
     text = (SUSPENDED if suspend else RESTORED) + (CONFIRMED_AFTER_TIMEOUT if confirmed else "")
     return ClientChange(client=client, message=text.format(email=client.email))
 
@@ -294,6 +313,7 @@ def phone_client_delete(
         text = DELETED + (CONFIRMED_AFTER_TIMEOUT if confirmed else "")
     except NotFound:
         text = ALREADY_DELETED
+    _record(client, user, Verb.PHONE_USER_REMOVED)
     client.delete()
     logger.info("phone user %s removed from %s", client.email, lock.lock_id)
     return ClientChange(client=None, message=text.format(email=client.email, lock=lock))

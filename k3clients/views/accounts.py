@@ -135,7 +135,7 @@ def account_unlink(request: HttpRequest, account_id: int) -> HttpResponse:
     """Unlink an account after a confirmation page (Admins)."""
     account = account_for(request, account_id, role=Role.ADMIN)
     if request.method == "POST":
-        services.k3_account_unlink(account=account)
+        services.k3_account_unlink(account=account, user=request.user)
         messages.success(request, UNLINKED.format(email=account.email))
         return redirect("k3_index")
     return render(

@@ -11,15 +11,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from dashboard.usage import caller_label, ledger_csv_rows, named_user_ids, usage_report
+from dashboard.views import stream_csv
 from locks.models import Membership, Role
-from netcodes.models import ApiCall, ApiCategory
-from netcodes.quota import quota_status
+from netcodes.models import ApiCall
 
 USAGE_DENIED = "The API usage is shown to the Managers and Admins of a site."
 
 
 def usage(request: HttpRequest) -> HttpResponse:
-    """This month's calls per category and operation, and the latest calls."""
+    """This month's calls per day, category, operation, person and task; the latest calls."""
     user = request.user
     may_see = (
         user.is_superuser
@@ -28,19 +29,25 @@ def usage(request: HttpRequest) -> HttpResponse:
     if not may_see:
         raise PermissionDenied(USAGE_DENIED)
     now = timezone.now().astimezone(UTC)
+    if request.GET.get("export") == "csv":
+        return stream_csv(ledger_csv_rows(user, now=now), f"api-usage-{now:%Y-%m}.csv")
     month = ApiCall.objects.in_month(now.year, now.month)
+    named = named_user_ids(user)
+    recent = [(call, caller_label(call, named)) for call in month.select_related("user")[:50]]
     by_operation = (
         month.values("category", "operation")
         .annotate(calls=Count("id"))
         .order_by("category", "operation")
     )
+    report = usage_report(user, now=now)
     return render(
         request,
         "netcodes/usage.html",
         {
             "plan": settings.CODELOCKS_PLAN,
-            "quotas": [quota_status(ApiCategory.NETCODE), quota_status(ApiCategory.UTILITY)],
+            "quotas": [projection.quota for projection in report.projections],
             "by_operation": by_operation,
-            "recent": month.select_related("user")[:50],
+            "recent": recent,
+            "report": report,
         },
     )

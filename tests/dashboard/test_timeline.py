@@ -1,0 +1,119 @@
+"""A lock's timeline: every source merged newest first, paged by a cursor without gaps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from dashboard.activity import activity_record
+from dashboard.models import Verb
+from dashboard.timeline import (
+    Cursor,
+    ListSource,
+    TimelineEvent,
+    kitlock_sources,
+    merge_timeline,
+    smartlock_sources,
+)
+from netcodes.models import NetCodeIssue
+from tests.dashboard.conftest import NOW
+from tests.dashboard.factories import NetCodeFactory, NetCodeIssueFactory
+from tests.k3clients.factories import AuditEntryFactory
+
+
+def _event(minutes: int, kind: str, pk: int) -> TimelineEvent:
+    at = NOW - timedelta(minutes=minutes)
+    return TimelineEvent(at=at, kind=kind, pk=pk, category=kind, title=f"{kind} {pk}")
+
+
+def test_the_merge_puts_every_source_newest_first_and_breaks_ties_the_same_way():
+    sources = [
+        ListSource("audit", [_event(10, "audit", 1), _event(0, "audit", 2)]),
+        ListSource("netcode", [_event(5, "netcode", 7), _event(10, "netcode", 8)]),
+    ]
+    page = merge_timeline(sources)
+    assert [e.title for e in page.events] == ["audit 2", "netcode 7", "netcode 8", "audit 1"]
+    assert page.older is None
+
+
+def test_older_pages_continue_after_the_last_event_shown_even_at_equal_times():
+    events = [_event(0, "audit", pk) for pk in range(1, 6)] + [_event(0, "netcode", 1)]
+    sources = [
+        ListSource("audit", [e for e in events if e.kind == "audit"]),
+        ListSource("netcode", [e for e in events if e.kind == "netcode"]),
+    ]
+    seen, cursor = [], None
+    while True:
+        page = merge_timeline(sources, limit=2, before=cursor)
+        seen += [e.title for e in page.events]
+        cursor = page.older
+        if cursor is None:
+            break
+        assert Cursor.decode(cursor.encode()) == cursor
+    assert seen == ["netcode 1", "audit 5", "audit 4", "audit 3", "audit 2", "audit 1"]
+
+
+def test_a_smart_locks_timeline_merges_codes_phone_users_doors_and_battery(world, site_admin):
+    lock = world.healthy
+    AuditEntryFactory(lock=lock, date_entered=NOW - timedelta(minutes=90), entry_type="Jammed")
+    issue = NetCodeIssueFactory(
+        netcode=NetCodeFactory(site=world.site, smartlock=lock), recipient_name="Vic Visitor"
+    )
+    NetCodeIssue.objects.filter(pk=issue.pk).update(requested_at=NOW - timedelta(minutes=20))
+    activity_record(
+        site=world.site,
+        actor=site_admin,
+        verb=Verb.PHONE_USER_SUSPENDED,
+        target_label=f"x@example.com on {lock}",
+        lock=lock,
+    )
+    lock.battery_updated = NOW - timedelta(minutes=70)
+    lock.save()
+    page = merge_timeline(smartlock_sources(lock), before=Cursor(NOW, "z", 0))
+    titles = [e.title for e in page.events]
+    assert titles[:5] == [
+        "Unlock",  # 5 minutes ago
+        "NetCode for Vic Visitor",  # 20 minutes ago
+        "Lock",  # 50 minutes ago
+        "Battery read: 90%",  # 70 minutes ago
+        "Jammed",  # 90 minutes ago
+    ]
+    assert "alice-admin suspended a phone user" not in titles  # written now: newer than NOW
+    assert "alice-admin suspended a phone user" in [
+        e.title for e in merge_timeline(smartlock_sources(lock)).events
+    ]
+
+
+def test_a_kitlock_timeline_shows_clock_care_and_codes_but_not_other_locks(
+    world, site_manager_client
+):
+    lock = world.clock_lock
+    site_manager_client.post(reverse("kitlock_clock", args=[lock.pk]))
+    page = merge_timeline(kitlock_sources(lock))
+    assert [e.title for e in page.events] == ["mo-manager set a lock's clock"]
+    body = site_manager_client.get(reverse("kitlock_detail", args=[lock.pk])).content.decode()
+    assert "Timeline" in body and "set a lock&#x27;s clock" in body
+    assert "Carla Cleaner" not in body  # a code of another lock
+
+
+def test_the_timeline_is_bounded_and_pages_older_events_on_the_smart_lock_page(
+    world, site_staff_client
+):
+    for minutes in range(60):
+        AuditEntryFactory(lock=world.gone, date_entered=NOW - timedelta(minutes=minutes))
+    url = reverse("k3_lock_detail", args=[world.gone.pk])
+    body = site_staff_client.get(url).content.decode()
+    assert body.count('class="timeline-item') == 50
+    assert "Older events" in body
+    page = merge_timeline(smartlock_sources(world.gone))
+    older = reverse("smartlock_timeline", args=[world.gone.pk])
+    response = site_staff_client.get(older, {"before": page.older.encode()})
+    assert response.content.decode().count('class="timeline-item') == 12  # 10 + 2 lock facts
+
+
+def test_a_timeline_of_another_sites_lock_is_404(world, site_staff_client):
+    url = reverse("smartlock_timeline", args=[world.other_lock.pk])
+    assert site_staff_client.get(url).status_code == 404
+    kit = world.other_site.kitlocks.get()
+    assert site_staff_client.get(reverse("kitlock_timeline", args=[kit.pk])).status_code == 404
