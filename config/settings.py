@@ -14,6 +14,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from codelocks.plans import PLANS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -22,8 +24,6 @@ if (BASE_DIR / ".env").exists():
     env.read_env(str(BASE_DIR / ".env"))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-
-PLANS = ("business-1", "business-2", "pro-1", "pro-2", "pro-3", "enterprise-1", "enterprise-2")
 
 
 def _required(name: str, dev_default: str) -> str:
@@ -172,6 +172,8 @@ CODELOCKS_PLAN = env.str("CODELOCKS_PLAN", default="business-1")
 if CODELOCKS_PLAN not in PLANS:
     raise ImproperlyConfigured(f"CODELOCKS_PLAN must be one of {', '.join(PLANS)}.")
 CODELOCKS_TIMEOUT = env.float("CODELOCKS_TIMEOUT", default=10.0)
+# First pause before a failed GET is retried (it doubles each time, three retries at most).
+CODELOCKS_RETRY_BACKOFF = env.float("CODELOCKS_RETRY_BACKOFF", default=0.5)
 # Share of the monthly Utility quota kept back for people's own actions (not spent by sync).
 CODELOCKS_UTILITY_RESERVE = env.float("CODELOCKS_UTILITY_RESERVE", default=0.3)
 
