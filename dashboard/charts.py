@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 WIDTH = 640
 HEIGHT = 220
 LEFT = 44
-RIGHT = 96
+RIGHT = 112
 TOP = 16
 BOTTOM = 36
 
