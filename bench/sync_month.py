@@ -38,9 +38,15 @@ def simulate(start: datetime) -> dict[str, float]:
     with sandbox() as server, frozen_clock(server, start) as set_clock:
         seeded = len(server.state.accounts[ACCESSKEY].locks)
         for n in range(LOCKS - seeded):
-            control(server, "locks", {"accesskey": ACCESSKEY, "name": f"Door {n + 1}"})
+            lock_id = f"{0xBE7C40000 + n:032x}"  # explicit: the sandbox's own ids would repeat
+            control(
+                server,
+                "locks",
+                {"accesskey": ACCESSKEY, "name": f"Door {n + 1}", "lock_id": lock_id},
+            )
         site = Site.objects.create(name="Bench House", time_zone="Europe/London")
         account = k3_account_link(site=site, access_key=ACCESSKEY, user=None)
+        assert account.locks.count() == LOCKS  # noqa: S101
         now, ticks = start, 0
         while now < end:
             set_clock(now)
