@@ -18,7 +18,7 @@ from locks.kitlock_forms import (
     KitLockInitForm,
     admin_sites,
 )
-from locks.listing import lock_list
+from locks.listing import lock_page
 from locks.models import Role, Site
 from netcodes.models import NetCodeIssue
 from netcodes.quota import QuotaExhausted
@@ -27,20 +27,28 @@ NOT_AN_ADMIN = "Only the Admins of a site can add locks to it."
 
 
 def kitlock_list(request: HttpRequest) -> HttpResponse:
-    """The locks of the user's sites, with search and filters."""
+    """The locks of the user's sites, with search and filters, a page at a time."""
     form = KitLockFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    locks = lock_list(
+    locks = lock_page(
         request.user,
         site=filters.get("site"),
         q=filters.get("q", ""),
         model=filters.get("model", ""),
         attention=filters.get("attention", False),
+        page=request.GET.get("page"),
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "locks/kitlock_list.html",
-        {"form": form, "locks": locks, "may_add": admin_sites(request.user).exists()},
+        {
+            "form": form,
+            "locks": locks,
+            "query": query.urlencode(),
+            "may_add": admin_sites(request.user).exists(),
+        },
     )
 
 

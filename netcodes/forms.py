@@ -6,6 +6,7 @@ from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from locks.models import KitLock, Site
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from netcodes.targets import NetCodeTarget
 
 CHOOSE_START = "Choose a start time."
+# A site's locks fill the history's lock filter; a select of thousands would not be usable.
+MAX_LOCK_CHOICES = 500
 
 
 class _StartTimeField(forms.ChoiceField):
@@ -131,16 +134,20 @@ class HistoryFilterForm(forms.Form):
     """Filters of the NetCode history."""
 
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
-    lock = forms.ChoiceField(required=False)
+    lock = forms.ChoiceField(required=False, help_text="The locks of the chosen site")
     person = forms.CharField(required=False, help_text="Who asked, or for whom")
     date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.visible_to(user).order_by("name")
+        sites = Site.objects.visible_to(user).order_by("name")
+        self.fields["site"].queryset = sites
         self.fields["site"].empty_label = "All my sites"
-        self.fields["lock"].choices = [("", "All locks"), *_lock_choices(user)]
+        site_id = self.data.get("site") if self.is_bound else None
+        chosen = self.data.get("lock", "") if self.is_bound else ""
+        choices = _lock_choices(user, site_id if str(site_id).isdigit() else None, chosen)
+        self.fields["lock"].choices = [("", "All locks"), *choices]
 
     def lock_filter(self) -> dict[str, int]:
         """The NetCode filter of the chosen lock, e.g. {"smartlock_id": 3}; {} for all."""
@@ -148,12 +155,19 @@ class HistoryFilterForm(forms.Form):
         return {f"{kind}_id": int(pk)} if kind in ("kitlock", "smartlock") else {}
 
 
-def _lock_choices(user: AnyUser) -> list[tuple[str, str]]:
-    """Every lock the user may see, of either kind, as `kind:pk` choices."""
+def _lock_choices(user: AnyUser, site_id: str | None, chosen: str) -> list[tuple[str, str]]:
+    """The locks of the chosen site (never every lock of a big estate), and the chosen lock."""
     from k3clients.models import SmartLock
 
-    kitlocks = KitLock.objects.visible_to(user).order_by("name").values_list("pk", "name")
-    smartlocks = SmartLock.objects.visible_to(user).order_by("name").values_list("pk", "name")
-    choices = [(f"kitlock:{pk}", name) for pk, name in kitlocks]
-    choices += [(f"smartlock:{pk}", name or "Smart lock") for pk, name in smartlocks]
+    kind, _, pk = chosen.partition(":")
+    wanted = {"kitlock": KitLock, "smartlock": SmartLock}
+    picked = pk.isdigit() and kind in wanted
+    choices = []
+    for name, model in wanted.items():
+        locks = model.objects.visible_to(user)
+        scope = Q(site_id=site_id) if site_id else Q(pk__in=[])
+        if picked and kind == name:
+            scope |= Q(pk=int(pk))
+        rows = locks.filter(scope).order_by("name").values_list("pk", "name")[:MAX_LOCK_CHOICES]
+        choices += [(f"{name}:{pk}", label or "Smart lock") for pk, label in rows]
     return sorted(choices, key=lambda choice: choice[1].casefold())

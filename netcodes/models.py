@@ -236,6 +236,8 @@ class NetCodeIssue(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
+        # The history pages newest first: the index gives the page without sorting the table.
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="netcode_issue_newest")]
 
     def __str__(self) -> str:
         return f"{self.netcode} for {self.recipient_name}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,6 +17,11 @@ from k3clients.forms import AccessKeyForm
 from k3clients.models import K3Account, SmartLock
 from locks.access import remember_site, site_for
 from locks.models import Membership, Role, Site
+from locks.paging import uncounted_page
+
+SITES_PER_PAGE = 20
+LOCKS_PER_SITE = 10
+ACCOUNT_LOCKS_PER_PAGE = 50
 
 LINKED = "Linked the K3 Connect account {email}: {count} smart lock(s) found."
 KEY_REPLACED = "The new access key of {email} works and is saved (ending …{last4})."
@@ -24,21 +31,49 @@ LOCKS_REFRESHED = "Lock list refreshed: {added} new, {updated} updated, {gone} n
 
 
 def smart_lock_index(request: HttpRequest) -> HttpResponse:
-    """Every linked account and smart lock of the user's sites, site by site."""
-    sites = list(Site.objects.visible_to(request.user).order_by("name"))
-    roles = dict(Membership.objects.filter(user=request.user).values_list("site_id", "role"))
-    accounts = K3Account.objects.visible_to(request.user).order_by("email")
-    locks = SmartLock.objects.visible_to(request.user).select_related("account")
+    """The user's sites, a page at a time, each with its accounts and its first smart locks."""
+    user = request.user
+    page = uncounted_page(
+        Site.objects.visible_to(user).order_by("name"), request.GET.get("page"), SITES_PER_PAGE
+    )
+    site_ids = [site.pk for site in page]
+    roles = dict(
+        Membership.objects.filter(user=user, site_id__in=site_ids).values_list("site_id", "role")
+    )
+    accounts = K3Account.objects.filter(site_id__in=site_ids).order_by("email")
+    counts = dict(
+        SmartLock.objects.filter(site_id__in=site_ids)
+        .order_by()
+        .values("site_id")
+        .annotate(locks=Count("pk"))
+        .values_list("site_id", "locks")
+    )
     rows = [
         {
             "site": site,
-            "is_admin": request.user.is_superuser or roles.get(site.pk) == Role.ADMIN,
+            "is_admin": user.is_superuser or roles.get(site.pk) == Role.ADMIN,
             "accounts": [a for a in accounts if a.site_id == site.pk],
-            "locks": [lock for lock in locks if lock.site_id == site.pk],
+            "locks": [],
+            "lock_count": counts.get(site.pk, 0),
         }
-        for site in sites
+        for site in page
     ]
-    return render(request, "k3clients/index.html", {"rows": rows})
+    by_site = {row["site"].pk: row for row in rows}
+    for lock in _first_locks(site_ids):
+        by_site[lock.site_id]["locks"].append(lock)
+    return render(request, "k3clients/index.html", {"rows": rows, "page": page})
+
+
+def _first_locks(site_ids: list[int]) -> QuerySet[SmartLock]:
+    """The first LOCKS_PER_SITE smart locks (by name) of each site, in one query."""
+    rank = Window(RowNumber(), partition_by=F("site_id"), order_by=[F("name"), F("lock_id")])
+    return (
+        SmartLock.objects.filter(site_id__in=site_ids)
+        .select_related("account")
+        .annotate(rank=rank)
+        .filter(rank__lte=LOCKS_PER_SITE)
+        .order_by("site_id", "rank")
+    )
 
 
 def account_link(request: HttpRequest, site_id: int) -> HttpResponse:
@@ -72,7 +107,11 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
         {
             "account": account,
             "site": account.site,
-            "locks": account.locks.order_by("gone_at", "name"),
+            "locks": uncounted_page(
+                account.locks.order_by("gone_at", "name", "pk"),
+                request.GET.get("page"),
+                ACCOUNT_LOCKS_PER_PAGE,
+            ),
             "is_admin": account.site.role_of(request.user) == Role.ADMIN,
         },
     )

@@ -9,9 +9,11 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from locks.paging import uncounted_page
 from netcodes.forms import HistoryFilterForm
 from netcodes.models import NetCodeIssue, NetCodeIssueQuerySet
 
+PER_PAGE = 50
 CSV_COLUMNS = [
     "site",
     "lock",
@@ -66,15 +68,18 @@ def _filtered(request: HttpRequest, form: HistoryFilterForm) -> NetCodeIssueQuer
 
 
 def netcode_history(request: HttpRequest) -> HttpResponse:
-    """Every code given on the user's sites, newest first, with filters; CSV on request."""
+    """Every code given on the user's sites, newest first, a page at a time; CSV on request."""
     form = HistoryFilterForm(request.GET or None, user=request.user)
     issues = _filtered(request, form).order_by("-requested_at", "-pk")
     if request.GET.get("export") == "csv":
         return _csv(issues)
+    page = uncounted_page(issues, request.GET.get("page"), PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "netcodes/history.html",
-        {"form": form, "issues": issues[:200], "query": request.GET.urlencode()},
+        {"form": form, "issues": page, "page": page, "query": query.urlencode()},
     )
 
 

@@ -62,7 +62,10 @@ def test_the_audit_list_is_paged(site, site_staff_client):
     lock = SmartLockFactory(account__site=site)
     AuditEntryFactory.create_batch(30, lock=lock)
     response = site_staff_client.get(reverse("k3_lock_detail", args=[lock.pk]), {"audit": 2})
-    assert "Page 2 of 2" in response.text
+    # Pages are not counted (a busy lock has hundreds of thousands of entries): no "of N".
+    assert "Page 2" in response.text
+    assert ">Previous<" in response.text
+    assert ">Next<" not in response.text
 
 
 def test_the_fetch_button_reports_how_many_are_new(sandbox, lock, site_staff_client):
@@ -79,5 +82,8 @@ def test_htmx_paging_swaps_only_the_audit_table(site, site_staff_client):
         {"audit": 2, "fragment": "audit"},
         HTTP_HX_REQUEST="true",
     )
-    assert "Page 2 of 2" in response.text
+    # Pages are not counted (a busy lock has hundreds of thousands of entries): no "of N".
+    assert "Page 2" in response.text
+    assert ">Previous<" in response.text
+    assert ">Next<" not in response.text
     assert "<html" not in response.text

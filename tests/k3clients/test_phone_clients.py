@@ -58,7 +58,7 @@ def test_every_page_of_phone_users_is_fetched_and_shown_page_by_page(
     assert ApiCall.objects.filter(operation="k3_clients").count() == 4
     first = site_staff_client.get(reverse("k3_lock_detail", args=[lock.pk]))
     second = site_staff_client.get(reverse("k3_lock_detail", args=[lock.pk]), {"clients": 2})
-    assert "Page 1 of 2" in first.text
+    assert "Page 1" in first.text
     assert "guest29@example.com" in second.text
     assert "guest29@example.com" not in first.text
 
