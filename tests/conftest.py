@@ -23,6 +23,12 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users sign in many times; production's slow PBKDF2 proves nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 SANDBOX_API_KEY = "portal-test-api-key"
 SANDBOX_ACCESSKEY = "2ym1989dzx"
 
