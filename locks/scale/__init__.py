@@ -12,6 +12,7 @@ from unittest import mock
 
 from django.db import transaction
 
+from dashboard.models import ActivityEvent
 from k3clients.models import AuditEntry, K3Account, PhoneClient, SmartLock
 from locks import crypto
 from locks.models import KitLock, Membership, Site
@@ -26,7 +27,7 @@ __all__ = ["MANAGER_USERNAME", "SUPERUSER_USERNAME", "Sizes", "seed_scale"]
 
 SEEDED_MODELS = [
     Site, Membership, KitLock, K3Account, SmartLock, PhoneClient, AuditEntry, NetCode,
-    NetCodeIssue, ApiCall,
+    NetCodeIssue, ApiCall, ActivityEvent,
 ]  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dashboard.models import ActivityEvent, Verb
 from locks.scale.hardware import LockInfo
 from locks.scale.history import HISTORY_DAYS, code_pool, fingerprint, person
 from locks.scale.names import DAY_DURATIONS, DURATIONS, NOTES
@@ -27,6 +28,8 @@ ISSUE_FIELDS = [
 ]  # fmt: skip
 CALL_FIELDS = ["id", "at", "category", "operation", "method", "status", "elapsed_ms", "user",
                "task", "error"]  # fmt: skip
+EVENT_FIELDS = ["id", "site", "actor", "actor_name", "verb", "target_kind", "target_id",
+                "target_label", "lock_kind", "lock_pk", "details", "created_at"]  # fmt: skip
 REPEAT_SHARE = 0.1
 
 
@@ -54,7 +57,8 @@ def _netcode_rows(
         is_kitlock = lock.model.startswith("KL")
         duration_id, label, start, end, wall, end_wall, at = _window(rng, estate, lock.clock_zone)
         user = rng.choice(estate.site_people[lock.site_id])
-        asked.append((pk, at, user))
+        kind = "kitlock" if is_kitlock else "smartlock"
+        asked.append((pk, at, user, lock.site_id, kind, lock.pk, lock.name))
         yield (
             pk, lock.site_id, lock.pk if is_kitlock else None, None if is_kitlock else lock.pk,
             fingerprint(pk), lock.name, lock.location, lock.model if is_kitlock else "K3CONNECT",
@@ -64,13 +68,16 @@ def _netcode_rows(
         )  # fmt: skip
 
 
-def _issue_rows(rng: random.Random, asked: list, pk: int) -> Iterator[tuple[Any, ...]]:
-    for netcode_id, at, user in asked:
+def _issue_rows(
+    rng: random.Random, asked: list, pk: int, events: list
+) -> Iterator[tuple[Any, ...]]:
+    for netcode_id, at, user, *lock in asked:
         repeats = [(at, False)]
         if rng.random() < REPEAT_SHARE:
             repeats.append((at + timedelta(minutes=rng.randint(5, 600)), True))
         for when, from_history in repeats:
             name, email = person(rng, pk)
+            events.append((pk, when, user, name, from_history, *lock))
             sent = email if rng.random() < 0.4 else ""
             yield (pk, netcode_id, user, when, name, email, rng.choice(NOTES), from_history,
                    sent, when if sent else None)  # fmt: skip
@@ -78,25 +85,40 @@ def _issue_rows(rng: random.Random, asked: list, pk: int) -> Iterator[tuple[Any,
 
 
 def _call_rows(rng: random.Random, asked: list, pk: int) -> Iterator[tuple[Any, ...]]:
-    for _, at, user in asked:
+    for _, at, user, *_lock in asked:
         yield pk, at, "netcode", "netcode", "GET", 200, rng.randint(80, 900), user, "", ""
         pk += 1
 
 
 def seed_netcodes(
     rng: random.Random, count: int, locks: list[LockInfo], estate: Estate
-) -> tuple[int, int, int]:
-    """NetCodes over three years, one issue each (a tenth asked twice) and one API call each."""
+) -> tuple[int, int, int, int]:
+    """NetCodes over three years, one issue each (a tenth asked twice), their calls and log."""
     if not locks:
-        return 0, 0, 0
+        return 0, 0, 0, 0
     asked: list[tuple[int, datetime, int]] = []
     # Ids and ciphertexts first: no other query may run on the connection during a COPY.
     pool, first = code_pool(rng), next_id(NetCode)
     rows = _netcode_rows(rng, first, count, locks, estate, asked, pool)
     codes = write_rows(NetCode, NETCODE_FIELDS, rows)
-    issues = write_rows(NetCodeIssue, ISSUE_FIELDS, _issue_rows(rng, asked, next_id(NetCodeIssue)))
+    events: list[tuple[Any, ...]] = []
+    issue_rows = _issue_rows(rng, asked, next_id(NetCodeIssue), events)
+    issues = write_rows(NetCodeIssue, ISSUE_FIELDS, issue_rows)
     calls = write_rows(ApiCall, CALL_FIELDS, _call_rows(rng, asked, next_id(ApiCall)))
-    return codes, issues, calls
+    del asked[:]
+    rows = _event_rows(events, next_id(ActivityEvent), estate)
+    logged = write_rows(ActivityEvent, EVENT_FIELDS, rows)
+    return codes, issues, calls, logged
+
+
+def _event_rows(events: list, pk: int, estate: Estate) -> Iterator[tuple[Any, ...]]:
+    """The activity log's "generated a NetCode" line of each issue (no code in it)."""
+    for issue_pk, when, user, name, from_history, site_id, kind, lock_pk, lock_name in events:
+        label = f"for {name} on {lock_name}"
+        details = {"recipient": name, "from_history": from_history}
+        yield (pk, site_id, user, estate.usernames[user], Verb.NETCODE_GENERATED.value,
+               "netcodeissue", issue_pk, label, kind, lock_pk, details, when)  # fmt: skip
+        pk += 1
 
 
 def anchor_now() -> datetime:

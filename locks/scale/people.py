@@ -27,6 +27,7 @@ class Estate:
     site_zones: dict[int, str] = field(default_factory=dict)
     # Users who ask for codes on each site (its Admin and staff, and the manager).
     site_people: dict[int, list[int]] = field(default_factory=dict)
+    usernames: dict[int, str] = field(default_factory=dict)
 
 
 def _site_name(index: int) -> str:
@@ -71,6 +72,7 @@ def seed_people(rng: random.Random, estate: Estate) -> None:
         users.extend(user(f"staff-{index:04d}-{n}") for n in range(STAFF_PER_SITE))
     User.objects.bulk_create(users, batch_size=1000)
     ids = dict(User.objects.values_list("username", "pk"))
+    estate.usernames = {pk: username for username, pk in ids.items()}
     _seed_memberships(estate, ids)
 
 

@@ -1,0 +1,52 @@
+"""Big lists come a page at a time, without counting every row, and keep their filters."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from locks.listing import PER_PAGE, lock_page
+from tests.k3clients.factories import SmartLockFactory
+from tests.locks.factories import KitLockFactory
+
+
+def _estate(site, kitlocks: int, smartlocks: int) -> None:
+    KitLockFactory.create_batch(kitlocks, site=site)
+    account = SmartLockFactory(account__site=site).account
+    SmartLockFactory.create_batch(smartlocks - 1, account=account)
+
+
+def test_the_lock_list_shows_a_page_of_both_kinds_in_name_order(site, site_staff):
+    _estate(site, 40, 40)
+    first = lock_page(site_staff)
+    second = lock_page(site_staff, page=2)
+    rows = [*first, *second]
+    assert len(first) == PER_PAGE and first.has_next
+    assert len(second) == 80 - PER_PAGE and not second.has_next
+    assert rows == sorted(rows, key=lambda row: row.name.lower())
+    assert {row.kind.split()[0] for row in rows} == {"KitLock", "Smart"}
+
+
+def test_the_lock_list_pages_keep_the_filters(site, site_staff_client):
+    _estate(site, 60, 3)
+    page = site_staff_client.get(reverse("kitlock_list"), {"model": "KL1060", "page": 2}).text
+    assert "model=KL1060&amp;page=1" in page
+    assert "Smart lock CL5510" not in page
+
+
+def test_the_history_lock_filter_offers_only_the_chosen_sites_locks(
+    site, other_site, site_manager, site_manager_client
+):
+    KitLockFactory(site=site, name="Plant room")
+    KitLockFactory(site=other_site, name="Somewhere else")
+    everything = site_manager_client.get(reverse("netcode_history")).text
+    chosen = site_manager_client.get(reverse("netcode_history"), {"site": site.pk}).text
+    assert "Plant room" not in everything
+    assert "Plant room" in chosen
+    assert "Somewhere else" not in chosen
+
+
+def test_the_smart_lock_overview_shows_ten_locks_a_site_and_links_to_all(site, site_staff_client):
+    _estate(site, 0, 25)
+    page = site_staff_client.get(reverse("k3_index")).text
+    assert page.count('href="/smart-locks/locks/') == 10
+    assert "All 25 smart locks of" in page
