@@ -53,7 +53,8 @@ format: $(STAMP)  ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup  ## Sync benchmarks: a simulated month, a 100,000-entry audit backlog (BENCH_DATABASE_URL adds PostgreSQL)
+bench: setup  ## Page timings on a seeded estate (full size on DATABASE_URL's PostgreSQL, 5% on SQLite), then the sync benchmarks (BENCH_DATABASE_URL adds PostgreSQL)
+	$(BIN)/python -m bench.pages $(BENCH_PAGES_ARGS)
 	$(BIN)/python -m bench.sync_month
 	$(BIN)/python -m bench.audit_ingest
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(BIN)/python -m bench.audit_ingest --database-url "$$BENCH_DATABASE_URL"; fi
