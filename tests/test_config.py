@@ -82,6 +82,8 @@ def test_health_reports_a_stopped_database(client, monkeypatch):
 def test_health_reports_an_unreachable_broker(client, settings, monkeypatch):
     from config.celery import app
 
+    # Celery reads CELERY_BROKER_URL from the environment before its own settings.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
     response = client.get(reverse("health"))
     assert response.status_code == 503
