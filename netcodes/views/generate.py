@@ -68,8 +68,9 @@ def start_options(request: HttpRequest, target: NetCodeTarget) -> HttpResponse:
     """The `<option>`s of the start time select for the duration and date in the query."""
     try:
         options = durations_for_mode(target.lockmodel, target.netcode_mode, user=request.user)
-    except (CodelocksError, QuotaExhausted):
-        options = []
+    except (CodelocksError, QuotaExhausted) as exc:
+        # Say why there is no start time, rather than "no start possible on this day".
+        return render(request, "netcodes/_start_options.html", {"api_error": exc.user_message})
     form = NetCodeForm(request.GET, target=target, options=options)
     day = form.chosen_day(form.fields["start_date"].initial)
     choices = start_time_choices(target, form.chosen_option(), day)
