@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 
 from codelocks.sandbox import SandboxServer
-
 from locks.models import Role
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
 
