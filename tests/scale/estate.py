@@ -94,4 +94,8 @@ def wipe() -> None:
     """Remove the estate (inside the test's transaction) so another can be seeded."""
     from django.core.management import call_command
 
+    if connection.vendor == "postgresql":
+        # Deferred foreign-key checks still pending in the transaction would block TRUNCATE.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
