@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint format migrate demo bench e2e clean
+.PHONY: help setup run test test-fast lint format migrate demo bench load e2e clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s '	'
@@ -58,6 +58,9 @@ bench: setup  ## Page timings on a seeded estate (full size on DATABASE_URL's Po
 	$(BIN)/python -m bench.sync_month
 	$(BIN)/python -m bench.audit_ingest
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(BIN)/python -m bench.audit_ingest --database-url "$$BENCH_DATABASE_URL"; fi
+
+load: $(STAMP)  ## Load run: gunicorn + sandbox, 50 people for 2 min; needs DATABASE_URL=postgres://…/a-throwaway-db (it is emptied)
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:  ## Remove the virtualenv, local database and queues
 	rm -rf $(VENV) var db.sqlite3 staticfiles .pytest_cache .ruff_cache
