@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 
 from dashboard.audit import AuditFilters
 from dashboard.models import Verb
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from locks.models.sites import AnyUser
 
 DATES_REVERSED = "The “to” date is before the “from” date."
+MAX_LOCK_OPTIONS = 500
 SORTS = [("newest", "Newest first"), ("oldest", "Oldest first")]
 
 
@@ -46,7 +48,9 @@ class AuditFilterForm(_DateRangeForm):
     """Which audit entries to show: site, lock, entry type, dates and words in the text."""
 
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
-    lock = forms.ModelChoiceField(queryset=SmartLock.objects.none(), required=False)
+    lock = forms.ModelChoiceField(
+        queryset=SmartLock.objects.none(), required=False, help_text="The locks of the chosen site"
+    )
     entry_type = forms.CharField(label="Entry type", required=False, max_length=100)
     q = forms.CharField(label="Text contains", required=False, max_length=200)
     field_order = ["site", "lock", "entry_type", "q", "date_from", "date_to", "sort"]
@@ -55,9 +59,21 @@ class AuditFilterForm(_DateRangeForm):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.visible_to(user).order_by("name")
         self.fields["site"].empty_label = "All my sites"
-        self.fields["lock"].queryset = SmartLock.objects.visible_to(user).order_by("name")
+        locks = SmartLock.objects.visible_to(user).order_by("name")
+        self.fields["lock"].queryset = locks
         self.fields["lock"].empty_label = "All smart locks"
+        # Any visible lock is valid, but the select lists only the chosen site's locks (and the
+        # chosen lock): thousands of options would make every page of a big estate slow.
+        self.fields["lock"].widget.choices = [("", "All smart locks"), *self._lock_options(locks)]
         self.fields["entry_type"].widget.attrs["list"] = "audit-entry-types"
+
+    def _lock_options(self, locks: QuerySet[SmartLock]) -> list[tuple[int, str]]:
+        data = self.data if self.is_bound else {}
+        site, lock = str(data.get("site", "")), str(data.get("lock", ""))
+        scope = Q(site_id=int(site)) if site.isdigit() else Q(pk__in=[])
+        if lock.isdigit():
+            scope |= Q(pk=int(lock))
+        return [(row.pk, str(row)) for row in locks.filter(scope)[:MAX_LOCK_OPTIONS]]
 
     def filters(self) -> AuditFilters:
         """The valid filters (call after is_valid())."""

@@ -10,12 +10,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from dashboard.charts import Chart, bar_chart
-from k3clients.models import AuditEntry, ClientStatus, PhoneClient, SmartLock
+from k3clients.models import (
+    LOW_BATTERY_PERCENT,
+    AuditEntry,
+    ClientStatus,
+    PhoneClient,
+    SmartLock,
+    battery_percent,
+)
 from locks.models import KitLock, Membership, Role, Site
 from netcodes.models import ApiCategory, NetCodeIssue, NetCodeState
 from netcodes.quota import QuotaStatus, quota_status
@@ -27,7 +34,18 @@ if TYPE_CHECKING:
 
 STALE_SYNC_AFTER = timedelta(hours=24)
 LIST_LIMIT = 10
+COUNT_CAP = 1000
 EVENT_DAYS = 14
+WIDGET_LOCK_FIELDS = (
+    "pk",
+    "name",
+    "lock_id",
+    "site_id",
+    "battery_status",
+    "gone_at",
+    "last_synced_at",
+    "account__key_rejected_at",
+)
 BATTERY_BUCKETS = (
     ("Low (20% or less)", "chart-bar-low"),
     ("21 to 50%", "chart-bar-mid"),
@@ -42,9 +60,41 @@ class AttentionRow:
 
     name: str
     site: Site
-    url: str
+    url_name: str
+    pk: int
     problems: tuple[str, ...]
     severity: int
+
+    @property
+    def url(self) -> str:
+        # Reversed only for the few rows drawn, not for each of thousands of locks.
+        return reverse(self.url_name, args=[self.pk])
+
+
+@dataclass(frozen=True, slots=True)
+class SmartLockState:
+    """What the widgets read of a smart lock: a plain row, not a model with its account."""
+
+    pk: int
+    name: str
+    site: Site
+    battery_status: str
+    gone_at: datetime | None
+    last_synced_at: datetime | None
+    key_rejected: bool
+
+    @property
+    def is_gone(self) -> bool:
+        return self.gone_at is not None
+
+    @property
+    def battery_percent(self) -> int | None:
+        return battery_percent(self.battery_status)
+
+    @property
+    def battery_low(self) -> bool:
+        percent = self.battery_percent
+        return percent is not None and percent <= LOW_BATTERY_PERCENT
 
 
 @dataclass(frozen=True)
@@ -53,10 +103,32 @@ class Listing:
 
     rows: list
     total: int
+    capped: bool = False  # the total is a lower bound: counting stopped at COUNT_CAP
 
     @property
     def more(self) -> int:
         return max(self.total - len(self.rows), 0)
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.total}+" if self.capped else str(self.total)
+
+    @property
+    def more_label(self) -> str:
+        return f"{self.more}+" if self.capped else str(self.more)
+
+
+def _listing(rows: QuerySet, order: tuple[str, ...]) -> Listing:
+    """The first LIST_LIMIT rows and how many match, counted up to COUNT_CAP.
+
+    A LIMIT lets PostgreSQL count through the indexes it used for the rows; an exact count
+    of every match makes it scan the whole table instead.
+    """
+    first = list(rows.order_by(*order)[:LIST_LIMIT])
+    if len(first) < LIST_LIMIT:
+        return Listing(first, len(first))
+    total = rows.values("pk")[:COUNT_CAP].count()
+    return Listing(first, total, capped=total >= COUNT_CAP)
 
 
 def _kitlock_problems(lock: KitLock) -> tuple[int, list[str]]:
@@ -67,12 +139,12 @@ def _kitlock_problems(lock: KitLock) -> tuple[int, list[str]]:
     return 0, []
 
 
-def _smartlock_problems(lock: SmartLock, now: datetime) -> tuple[int, list[str]]:
+def _smartlock_problems(lock: SmartLockState, now: datetime) -> tuple[int, list[str]]:
     problems, severity = [], 0
     if lock.is_gone:
         problems.append("No longer on its account")
         severity = max(severity, 1)
-    if lock.account.key_rejected:
+    if lock.key_rejected:
         problems.append("Access key refused: unreachable")
         severity = max(severity, 3)
     if lock.battery_low:
@@ -86,26 +158,39 @@ def _smartlock_problems(lock: SmartLock, now: datetime) -> tuple[int, list[str]]
     return severity, problems
 
 
-def smart_locks(sites: Sequence[Site]) -> list[SmartLock]:
-    """The smart locks of the sites, with their accounts (one query)."""
-    return list(SmartLock.objects.filter(site__in=sites).select_related("account", "site"))
+def smart_locks(sites: Sequence[Site]) -> list[SmartLockState]:
+    """The smart locks of the sites as plain rows (one query).
+
+    An estate has thousands of locks: model instances with their accounts (whose access key
+    is decrypted on load) would cost far more than the page's queries.
+    """
+    by_pk = {site.pk: site for site in sites}
+    rows = SmartLock.objects.filter(site__in=sites).values_list(*WIDGET_LOCK_FIELDS)
+    return [
+        SmartLockState(pk, name or lock_id, by_pk[site_id], battery, gone, synced, bool(refused))
+        for pk, name, lock_id, site_id, battery, gone, synced, refused in rows
+    ]
 
 
 def locks_needing_attention(
-    sites: Sequence[Site], smart: Sequence[SmartLock], *, now: datetime
+    sites: Sequence[Site], smart: Sequence[SmartLockState], *, now: datetime
 ) -> list[AttentionRow]:
     """KitLocks and smart locks with something wrong, the worst first (one query + `smart`)."""
     rows = []
     kitlocks = KitLock.objects.filter(site__in=sites).select_related("site")
     for lock in kitlocks.filter(Q(clock_needs_setting=True) | Q(initialised_at__isnull=True)):
         severity, problems = _kitlock_problems(lock)
-        url = reverse("kitlock_detail", args=[lock.pk])
-        rows.append(AttentionRow(lock.name, lock.site, url, tuple(problems), severity))
+        rows.append(
+            AttentionRow(lock.name, lock.site, "kitlock_detail", lock.pk, (*problems,), severity)
+        )
     for lock in smart:
         severity, problems = _smartlock_problems(lock, now)
         if problems:
-            url = reverse("k3_lock_detail", args=[lock.pk])
-            rows.append(AttentionRow(str(lock), lock.site, url, tuple(problems), severity))
+            rows.append(
+                AttentionRow(
+                    lock.name, lock.site, "k3_lock_detail", lock.pk, (*problems,), severity
+                )
+            )
     return sorted(rows, key=lambda r: (-r.severity, r.site.name, r.name.casefold()))
 
 
@@ -124,19 +209,21 @@ def _issues(sites: Sequence[Site]):
 def codes_active_now(sites: Sequence[Site], *, now: datetime) -> Listing:
     """Codes whose window is open now, ending soonest first (two queries)."""
     issues = _issues(sites).filter(netcode__starts_at__lte=now, netcode__ends_at__gt=now)
-    rows = list(issues.order_by("netcode__ends_at", "pk")[:LIST_LIMIT])
-    return Listing(rows, len(rows) if len(rows) < LIST_LIMIT else issues.count())
+    return _listing(issues, ("netcode__ends_at", "pk"))
 
 
 def codes_starting_today(sites: Sequence[Site], *, now: datetime) -> Listing:
     """Codes that start later today, on each site's own clock (two queries)."""
-    today = Q(pk__in=[])
+    # Sites on the same clock share today's end: one condition per time zone, not per site.
+    by_zone: dict[str, list[Site]] = {}
     for site in sites:
-        _, end = _today_bounds(site, now)
-        today |= Q(netcode__site=site, netcode__starts_at__gt=now, netcode__starts_at__lt=end)
+        by_zone.setdefault(site.time_zone, []).append(site)
+    today = Q(pk__in=[])
+    for zoned in by_zone.values():
+        _, end = _today_bounds(zoned[0], now)
+        today |= Q(netcode__site__in=zoned, netcode__starts_at__gt=now, netcode__starts_at__lt=end)
     issues = _issues(sites).filter(today)
-    rows = list(issues.order_by("netcode__starts_at", "pk")[:LIST_LIMIT])
-    return Listing(rows, len(rows) if len(rows) < LIST_LIMIT else issues.count())
+    return _listing(issues, ("netcode__starts_at", "pk"))
 
 
 def pending_invitations(sites: Sequence[Site]) -> Listing:
@@ -144,13 +231,12 @@ def pending_invitations(sites: Sequence[Site]) -> Listing:
     clients = PhoneClient.objects.filter(
         lock__site__in=sites, status=ClientStatus.PENDING
     ).select_related("lock__site", "invited_by")
-    rows = list(clients.order_by("invited_at", "pk")[:LIST_LIMIT])
-    return Listing(rows, len(rows) if len(rows) < LIST_LIMIT else clients.count())
+    return _listing(clients, ("invited_at", "pk"))
 
 
 def latest_door_events(sites: Sequence[Site], *, limit: int = LIST_LIMIT) -> list[AuditEntry]:
-    """The newest audit entries of the sites' smart locks (one query)."""
-    entries = AuditEntry.objects.filter(lock__site__in=sites).select_related("lock__site")
+    """The newest audit entries of the sites' smart locks (one query, down the date index)."""
+    entries = AuditEntry.objects.of_sites(sites).select_related("lock__site")
     return list(entries.order_by("-date_entered", "-pk")[:limit])
 
 
@@ -167,7 +253,7 @@ def usage_this_month(user: AnyUser, *, now: datetime) -> list[QuotaStatus]:
     return [quota_status(c, now=now) for c in (ApiCategory.NETCODE, ApiCategory.UTILITY)]
 
 
-def battery_chart(smart: Sequence[SmartLock]) -> Chart:
+def battery_chart(smart: Sequence[SmartLockState]) -> Chart:
     """How many present smart locks report each battery level (no query)."""
     counts: Counter[int] = Counter()
     for lock in smart:
@@ -195,7 +281,8 @@ def events_per_day(sites: Sequence[Site], *, now: datetime, days: int = EVENT_DA
     first = now.astimezone(tz).date() - timedelta(days=days - 1)
     since = datetime.combine(first, time.min, tzinfo=tz)
     counts = dict(
-        AuditEntry.objects.filter(lock__site__in=sites, date_entered__gte=since)
+        AuditEntry.objects.of_sites(sites)
+        .filter(date_entered__gte=since)
         .annotate(day=TruncDate("date_entered", tzinfo=tz))
         .values("day")
         .annotate(n=Count("pk"))
@@ -218,8 +305,10 @@ def events_per_day(sites: Sequence[Site], *, now: datetime, days: int = EVENT_DA
 def dashboard_context(user: AnyUser, sites: Sequence[Site], *, now: datetime) -> dict:
     """Every widget of the dashboard for these sites (a bounded number of queries)."""
     smart = smart_locks(sites)
+    attention = locks_needing_attention(sites, smart, now=now)
     return {
-        "attention": locks_needing_attention(sites, smart, now=now),
+        # Only the worst few are drawn: thousands of rows would make the page slow to send.
+        "attention": Listing(attention[:LIST_LIMIT], len(attention)),
         "active_now": codes_active_now(sites, now=now),
         "starting_today": codes_starting_today(sites, now=now),
         "pending": pending_invitations(sites),

@@ -168,6 +168,12 @@ class NetCode(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
+        # The dashboard's "active now" and "starting today" read codes by their window's ends:
+        # without these, every visit scans all the codes ever given.
+        indexes = [
+            models.Index(fields=["ends_at"], name="netcode_ends_at"),
+            models.Index(fields=["starts_at"], name="netcode_starts_at"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="netcode_window"),
             models.CheckConstraint(
