@@ -15,19 +15,28 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from codelocks.errors import NotFound
 from codelocks.types import AuditEntry as RemoteEntry
 from k3clients.models import AuditEntry, SmartLock
 from k3clients.services._common import AnyUser, api, key_in_use, mark_gone
+from locks.scale.writer import write_rows
 
 logger = logging.getLogger("k3clients")
 
 AUDIT_PER_PAGE = 1000  # the largest perpage the API takes
 # A bound on the calls one fetch may spend; a longer backlog goes on at the next fetch.
 AUDIT_MAX_PAGES = 10
+AUDIT_COLUMNS = (
+    "lock_id",
+    "audit_entry_id",
+    "date_entered",
+    "entry_type",
+    "entry_text",
+    "fetched_at",
+)
 
 
 @dataclass
@@ -39,26 +48,35 @@ class _Progress:
 
 
 def _store_page(lock: SmartLock, entries: list[RemoteEntry]) -> int:
-    """Upsert one page in its own transaction; give how many entries were new."""
+    """Insert one page's new entries in its own transaction; give how many were new."""
+    if not entries:
+        return 0
     ids = [entry.audit_entry_id for entry in entries]
     with transaction.atomic():
-        known = set(
-            AuditEntry.objects.filter(audit_entry_id__in=ids).values_list(
-                "audit_entry_id", flat=True
-            )
-        )
+        # A range, not IN (1000 ids): the unique index answers it without a long parameter.
+        window = AuditEntry.objects.filter(audit_entry_id__range=(min(ids), max(ids)))
+        known = set(window.values_list("audit_entry_id", flat=True))
+        now = timezone.now()
         rows = [
-            AuditEntry(
-                lock=lock,
-                audit_entry_id=entry.audit_entry_id,
-                date_entered=entry.date_entered,
-                entry_type=entry.entry_type[:100],
-                entry_text=entry.entry_text,
+            (
+                lock.pk,
+                entry.audit_entry_id,
+                entry.date_entered,
+                entry.entry_type[:100],
+                entry.entry_text,
+                now,
             )
             for entry in entries
             if entry.audit_entry_id not in known
         ]
-        AuditEntry.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent fetch may store some first
+                write_rows(AuditEntry, AUDIT_COLUMNS, rows)
+        except IntegrityError:
+            AuditEntry.objects.bulk_create(
+                [AuditEntry(**dict(zip(AUDIT_COLUMNS, row, strict=True))) for row in rows],
+                ignore_conflicts=True,
+            )
     return len(rows)
 
 
