@@ -20,6 +20,7 @@ from locks.access import kitlock_for, remember_site, site_for
 from locks.models import Role, Site
 
 ACTIVITY_PER_PAGE = 25
+SITE_CARDS = 12
 
 
 class _Echo:
@@ -43,7 +44,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Every site of the user at a glance: what needs attention, codes, phones, doors, usage."""
     sites = list(Site.objects.visible_to(request.user).with_member_counts().order_by("name"))
     context = dashboard_context(request.user, sites, now=timezone.now()) if sites else {}
-    return render(request, "dashboard/home.html", {"sites": sites, **context})
+    # A card per site reads well for a few sites; for hundreds, the site list is one click away.
+    cards = sites[:SITE_CARDS]
+    more = len(sites) - len(cards)
+    return render(
+        request,
+        "dashboard/home.html",
+        {"sites": sites, "site_cards": cards, "more_sites": more, **context},
+    )
 
 
 def site_dashboard(request: HttpRequest, site_id: int) -> HttpResponse:

@@ -127,7 +127,7 @@ def _listing(rows: QuerySet, order: tuple[str, ...]) -> Listing:
     first = list(rows.order_by(*order)[:LIST_LIMIT])
     if len(first) < LIST_LIMIT:
         return Listing(first, len(first))
-    total = rows.values("pk")[:COUNT_CAP].count()
+    total = rows.order_by().values("pk")[:COUNT_CAP].count()  # no sort: only a count
     return Listing(first, total, capped=total >= COUNT_CAP)
 
 
