@@ -16,12 +16,11 @@ from django.urls import reverse
 
 from dashboard.charts import Chart, bar_chart
 from k3clients.models import (
-    LOW_BATTERY_PERCENT,
     AuditEntry,
     ClientStatus,
+    LockCondition,
     PhoneClient,
     SmartLock,
-    battery_percent,
 )
 from locks.models import KitLock, Membership, Role, Site
 from netcodes.models import ApiCategory, NetCodeIssue, NetCodeState
@@ -72,7 +71,7 @@ class AttentionRow:
 
 
 @dataclass(frozen=True, slots=True)
-class SmartLockState:
+class SmartLockState(LockCondition):
     """What the widgets read of a smart lock: a plain row, not a model with its account."""
 
     pk: int
@@ -82,19 +81,6 @@ class SmartLockState:
     gone_at: datetime | None
     last_synced_at: datetime | None
     key_rejected: bool
-
-    @property
-    def is_gone(self) -> bool:
-        return self.gone_at is not None
-
-    @property
-    def battery_percent(self) -> int | None:
-        return battery_percent(self.battery_status)
-
-    @property
-    def battery_low(self) -> bool:
-        percent = self.battery_percent
-        return percent is not None and percent <= LOW_BATTERY_PERCENT
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -40,6 +41,27 @@ def battery_percent(status: str) -> int | None:
     """The percentage in a BatteryStatus such as "85" or "85%"; None for anything else."""
     text = status.strip().rstrip("%").strip()
     return int(text) if text.isdigit() else None
+
+
+class LockCondition:
+    """Reads a smart lock's battery and presence; shared by the model and lightweight rows."""
+
+    __slots__ = ()
+    battery_status: str
+    gone_at: datetime | None
+
+    @property
+    def is_gone(self) -> bool:
+        return self.gone_at is not None
+
+    @property
+    def battery_percent(self) -> int | None:
+        return battery_percent(self.battery_status)
+
+    @property
+    def battery_low(self) -> bool:
+        percent = self.battery_percent
+        return percent is not None and percent <= LOW_BATTERY_PERCENT
 
 
 def _visible_sites(user: AnyUser) -> models.QuerySet[Site]:
@@ -119,7 +141,7 @@ class SmartLockQuerySet(models.QuerySet["SmartLock"]):
         return self.filter(gone_at__isnull=True)
 
 
-class SmartLock(models.Model):
+class SmartLock(LockCondition, models.Model):
     """A CL4510/CL5510 smart lock on a K3 Connect account, with every documented field."""
 
     account = models.ForeignKey(K3Account, on_delete=models.CASCADE, related_name="locks")
@@ -177,19 +199,6 @@ class SmartLock(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.lock_id
-
-    @property
-    def is_gone(self) -> bool:
-        return self.gone_at is not None
-
-    @property
-    def battery_percent(self) -> int | None:
-        return battery_percent(self.battery_status)
-
-    @property
-    def battery_low(self) -> bool:
-        percent = self.battery_percent
-        return percent is not None and percent <= LOW_BATTERY_PERCENT
 
     @property
     def clock_zone(self) -> zoneinfo.ZoneInfo:
