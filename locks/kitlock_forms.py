@@ -149,6 +149,11 @@ class KitLockFilterForm(forms.Form):
         required=False,
     )
     attention = forms.BooleanField(required=False, label="Needs attention")
+    sort = forms.ChoiceField(
+        choices=[("site", "Site, then name"), ("name", "Name"), ("kind", "Kind of lock")],
+        required=False,
+        label="Sort by",
+    )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any):
         super().__init__(*args, **kwargs)

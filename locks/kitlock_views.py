@@ -36,6 +36,7 @@ def kitlock_list(request: HttpRequest) -> HttpResponse:
         q=filters.get("q", ""),
         model=filters.get("model", ""),
         attention=filters.get("attention", False),
+        sort=filters.get("sort") or "site",
         page=request.GET.get("page"),
     )
     query = request.GET.copy()

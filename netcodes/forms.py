@@ -34,7 +34,7 @@ class NetCodeForm(forms.Form):
     """One NetCode: when, for how long, for whom."""
 
     duration = forms.ChoiceField()
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     start_time = _StartTimeField(help_text="On this site's clock.")
     recipient_name = forms.CharField(max_length=120, label="For (name)")
     recipient_email = forms.EmailField(required=False, label="E-mail (optional)")
@@ -136,8 +136,21 @@ class HistoryFilterForm(forms.Form):
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
     lock = forms.ChoiceField(required=False, help_text="The locks of the chosen site")
     person = forms.CharField(required=False, help_text="Who asked, or for whom")
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        choices=[
+            ("asked", "Newest request first"),
+            ("starts", "Latest start first"),
+            ("starts_first", "Earliest start first"),
+        ],
+        required=False,
+        label="Sort by",
+    )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -36,6 +36,14 @@ CSV_COLUMNS = [
 ]
 
 
+# The orders people can choose; each ends in the primary key so pages never overlap.
+HISTORY_SORTS: dict[str, tuple[str, ...]] = {
+    "asked": ("-requested_at", "-pk"),
+    "starts": ("-netcode__starts_at", "-pk"),
+    "starts_first": ("netcode__starts_at", "pk"),
+}
+
+
 def _filtered(request: HttpRequest, form: HistoryFilterForm) -> NetCodeIssueQuerySet:
     issues = NetCodeIssue.objects.visible_to(request.user).select_related(
         "netcode__site", "requested_by"
@@ -70,7 +78,8 @@ def _filtered(request: HttpRequest, form: HistoryFilterForm) -> NetCodeIssueQuer
 def netcode_history(request: HttpRequest) -> HttpResponse:
     """Every code given on the user's sites, newest first, a page at a time; CSV on request."""
     form = HistoryFilterForm(request.GET or None, user=request.user)
-    issues = _filtered(request, form).order_by("-requested_at", "-pk")
+    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
+    issues = _filtered(request, form).order_by(*HISTORY_SORTS.get(sort or "asked"))
     if request.GET.get("export") == "csv":
         return _csv(issues)
     page = uncounted_page(issues, request.GET.get("page"), PER_PAGE)

@@ -117,3 +117,16 @@ def test_the_lock_list_filters_smart_locks_and_flags_a_low_battery(lock, site, s
 def test_the_lock_list_hides_another_sites_smart_locks(lock, outsider_client):
     page = outsider_client.get(reverse("kitlock_list")).content.decode()
     assert str(lock) not in page
+
+
+def test_the_lock_list_sorts_by_name_across_sites_and_kinds(lock, site, other_site, site_staff):
+    from locks.models import Membership, Role
+
+    Membership.objects.create(site=other_site, user=site_staff, role=Role.STAFF)
+    KitLockFactory(site=other_site, name="Aardvark gate")
+    KitLockFactory(site=site, name="Zebra door")
+    names = [row.name for row in lock_list(site_staff, sort="name")]
+    assert names == sorted(names, key=str.casefold)
+    assert names[0] == "Aardvark gate"
+    by_site = [row.site.name for row in lock_list(site_staff, sort="site")]
+    assert by_site == sorted(by_site)

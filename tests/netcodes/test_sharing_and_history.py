@@ -100,3 +100,17 @@ def test_the_usage_page_counts_this_months_calls(issue, site_manager_client):
 
 def test_staff_do_not_see_the_usage_page(site_staff_client):
     assert site_staff_client.get(reverse("usage")).status_code == 403
+
+
+def test_the_history_sorts_by_start_either_way(sandbox, kitlock, site_manager_client):
+    from django.urls import reverse
+
+    from tests.netcodes.helpers import post_netcode
+
+    post_netcode(site_manager_client, kitlock, start_time="10:00", recipient_name="Early Bird")
+    post_netcode(site_manager_client, kitlock, start_time="15:00", recipient_name="Late Owl")
+    url = reverse("netcode_history")
+    latest = site_manager_client.get(url, {"sort": "starts"}).content.decode()
+    earliest = site_manager_client.get(url, {"sort": "starts_first"}).content.decode()
+    assert latest.index("Late Owl") < latest.index("Early Bird")
+    assert earliest.index("Early Bird") < earliest.index("Late Owl")
