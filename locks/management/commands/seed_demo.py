@@ -1,4 +1,4 @@
-"""Load the demo data `make run` starts with: two sites and the users admin, manager, staff."""
+"""Load the demo data `make run` starts with: two sites, their KitLocks, admin/manager/staff."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from locks.models import Membership, Role, Site
+from locks.kitlock_services import kitlock_add
+from locks.models import KitLock, Membership, Role, Site
 
 DEMO_PASSWORD = "keyhouse-demo"  # noqa: S105 - documented demo password, local use only
 
@@ -25,6 +26,14 @@ PEOPLE = [
     ),
     ("manager", "manager@example.com", [("Harbour House", Role.MANAGER)]),
     ("staff", "staff@example.com", [("Riverside Depot", Role.STAFF)]),
+]
+
+# KitLocks already initialised (added by hand, so no API call): (site, name, location, model,
+# timecode, identifier). K3Connect locks come from linking the sandbox's account (README).
+KITLOCKS = [
+    ("Harbour House", "Front door", "Ground floor lobby", "KL1060", "202601051000", "451254"),
+    ("Harbour House", "Plant room", "Basement", "KL1060C2", "202601051015", "123456"),
+    ("Riverside Depot", "Loading bay", "Gate 2", "KL1550", "202602011400", "765432"),
 ]
 
 
@@ -46,6 +55,16 @@ class Command(BaseCommand):
             for site_name, role in roles:
                 Membership.objects.update_or_create(
                     site=sites[site_name], user=user, defaults={"role": role}
+                )
+        for site_name, name, location, model, timecode, identifier in KITLOCKS:
+            if not KitLock.objects.filter(site=sites[site_name], name=name).exists():
+                kitlock_add(
+                    site=sites[site_name],
+                    model=model,
+                    timecode=timecode,
+                    identifier=identifier,
+                    name=name,
+                    location=location,
                 )
         self.stdout.write(
             self.style.SUCCESS(
