@@ -22,7 +22,9 @@ SORTS = [("newest", "Newest first"), ("oldest", "Oldest first")]
 
 def _date_field(label: str) -> forms.DateField:
     return forms.DateField(
-        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 
