@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from smtplib import SMTPException
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,40 +30,34 @@ SEND_FAILED = "The e-mail could not be sent (the mail server did not accept it).
 MAY_NOT_REVEAL = "Only the site's Managers and Admins can see NetCodes."
 
 
-@rate_limited("netcode")
-def netcode_new_kitlock(request: HttpRequest, lock_id: int) -> HttpResponse:
-    """The NetCode form of a KitLock (Managers and Admins)."""
-    lock = kitlock_for(request, lock_id, role=Role.MANAGER)
-    return netcode_page(
-        request,
-        lock.netcode_target(),
-        back_url=reverse("kitlock_detail", args=[lock.pk]),
-        starts_url=reverse("netcode_starts_kitlock", args=[lock.pk]),
-    )
+# Each kind of lock: how to fetch it for the user (404/403) and the name of its page.
+LOCK_KINDS: dict[str, tuple[Callable[..., Any], str]] = {
+    "kitlock": (kitlock_for, "kitlock_detail"),
+    "smartlock": (smart_lock_for, "k3_lock_detail"),
+}
 
 
-def netcode_starts_kitlock(request: HttpRequest, lock_id: int) -> HttpResponse:
-    """htmx: the start times a duration allows on a day, for a KitLock's form."""
-    lock = kitlock_for(request, lock_id, role=Role.MANAGER)
-    return start_options(request, lock.netcode_target())
+def _lock_of_kind(request: HttpRequest, kind: str, lock_id: int) -> Any:
+    """A lock of this kind on one of the user's sites, for a Manager or Admin."""
+    fetch, _ = LOCK_KINDS[kind]
+    return fetch(request, lock_id, role=Role.MANAGER)
 
 
 @rate_limited("netcode")
-def netcode_new_smartlock(request: HttpRequest, lock_id: int) -> HttpResponse:
-    """The NetCode form of a K3Connect smart lock (Managers and Admins)."""
-    lock = smart_lock_for(request, lock_id, role=Role.MANAGER)
+def netcode_new(request: HttpRequest, lock_id: int, kind: str) -> HttpResponse:
+    """The NetCode form of a KitLock or a smart lock (Managers and Admins)."""
+    lock = _lock_of_kind(request, kind, lock_id)
     return netcode_page(
         request,
         lock.netcode_target(),
-        back_url=reverse("k3_lock_detail", args=[lock.pk]),
-        starts_url=reverse("netcode_starts_smartlock", args=[lock.pk]),
+        back_url=reverse(LOCK_KINDS[kind][1], args=[lock.pk]),
+        starts_url=reverse(f"netcode_starts_{kind}", args=[lock.pk]),
     )
 
 
-def netcode_starts_smartlock(request: HttpRequest, lock_id: int) -> HttpResponse:
-    """htmx: the start times a duration allows on a day, for a smart lock's form."""
-    lock = smart_lock_for(request, lock_id, role=Role.MANAGER)
-    return start_options(request, lock.netcode_target())
+def netcode_starts(request: HttpRequest, lock_id: int, kind: str) -> HttpResponse:
+    """htmx: the start times a duration allows on a day, for a lock's NetCode form."""
+    return start_options(request, _lock_of_kind(request, kind, lock_id).netcode_target())
 
 
 def start_options(request: HttpRequest, target: NetCodeTarget) -> HttpResponse:
