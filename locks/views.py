@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,18 +14,41 @@ from locks import services
 from locks.access import remember_site, site_for
 from locks.forms import MemberAddForm, MemberRoleForm, SiteForm
 from locks.models import Membership, Role, Site
+from locks.paging import uncounted_page
+
+# How people can order the site list; the primary key makes each order total for paging.
+SITE_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "pk"),
+    "time_zone": ("time_zone", "name", "pk"),
+    "members": ("-member_count", "name", "pk"),
+}
+SITES_PER_PAGE = 50
 
 
 def site_list(request: HttpRequest) -> HttpResponse:
-    """Every site the user belongs to, with their role on it."""
-    sites = Site.objects.visible_to(request.user).with_member_counts().order_by("name")
-    roles = dict(Membership.objects.filter(user=request.user).values_list("site_id", "role"))
-    rows = [(site, Role(roles[site.pk]) if site.pk in roles else None) for site in sites]
-    return render(
-        request,
-        "locks/site_list.html",
-        {"rows": rows, "may_create": services.user_may_create_sites(request.user)},
+    """The sites the user belongs to, with their role on each: searched, sorted, paged."""
+    q = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in SITE_SORTS else "name"
+    sites = Site.objects.visible_to(request.user).with_member_counts()
+    if q:
+        sites = sites.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    page = uncounted_page(
+        sites.order_by(*SITE_SORTS[sort]), request.GET.get("page"), SITES_PER_PAGE
     )
+    roles = dict(Membership.objects.filter(user=request.user).values_list("site_id", "role"))
+    rows = [(site, Role(roles[site.pk]) if site.pk in roles else None) for site in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "rows": rows,
+        "page": page,
+        "q": q,
+        "sort": sort,
+        "query": query.urlencode(),
+        "may_create": services.user_may_create_sites(request.user),
+    }
+    return render(request, "locks/site_list.html", context)
 
 
 def site_create(request: HttpRequest) -> HttpResponse:

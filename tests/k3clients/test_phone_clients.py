@@ -223,3 +223,18 @@ def test_managers_manage_phone_users_too(sandbox, lock, site_manager_client):
     email = free_registered_email(sandbox, lock.lock_id)
     response = _invite(site_manager_client, lock, email)
     assert f"Invitation sent to {email}" in response.text
+
+
+def test_the_phone_users_can_be_sorted_by_status(lock, site_staff_client):
+    from django.urls import reverse
+
+    url = reverse("k3_lock_detail", args=[lock.pk])
+    site_staff_client.post(reverse("k3_lock_clients_refresh", args=[lock.pk]))
+    clients = list(lock.phone_clients.order_by("status", "email"))
+    assert len({c.status for c in clients}) > 1
+    page = site_staff_client.get(url, {"clients_sort": "status"}).content.decode()
+    positions = [page.index(c.email) for c in clients]
+    assert positions == sorted(positions)
+    assert 'aria-sort="ascending"' in page
+    fallback = site_staff_client.get(url, {"clients_sort": "nonsense"})
+    assert fallback.status_code == 200

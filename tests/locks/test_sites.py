@@ -222,3 +222,35 @@ def test_the_switcher_refuses_to_redirect_off_site(site_admin_client, site):
         reverse("site_switch", args=[site.pk]), {"next": "https://evil.example.com/"}
     )
     assert response["Location"] == reverse("site_detail", args=[site.pk])
+
+
+def _table(response) -> str:
+    """The site table of a page (the navigation's site switcher names sites too)."""
+    text = response.content.decode()
+    if "<tbody>" not in text:
+        return ""
+    return text[text.index("<tbody>") : text.index("</tbody>")]
+
+
+def test_the_site_list_searches_sorts_and_pages(site, other_site):
+    from django.test import Client
+
+    from tests.factories import SiteFactory
+
+    root = UserFactory(username="root-lister", is_superuser=True, is_staff=True)
+    for n in range(55):
+        SiteFactory(name=f"Annex {n:02d}", time_zone="Asia/Tokyo")
+    client = Client()
+    client.force_login(root)
+    first = client.get(reverse("site_list"))
+    assert "Annex 00" in _table(first) and "Riverside Depot" not in _table(first)
+    assert "Next" in first.content.decode()
+    second = _table(client.get(reverse("site_list"), {"page": 2}))
+    assert "Riverside Depot" in second
+    found = _table(client.get(reverse("site_list"), {"q": "harbour"}))
+    assert "Harbour House" in found and "Annex 00" not in found
+    by_zone = _table(client.get(reverse("site_list"), {"sort": "time_zone"}))
+    assert by_zone.index("Riverside Depot") < by_zone.index("Annex 00")
+    assert "Harbour House" not in by_zone  # Europe/London sorts after the first page
+    nothing = client.get(reverse("site_list"), {"q": "zzz"}).content.decode()
+    assert "No site matches" in nothing
