@@ -254,3 +254,10 @@ def test_the_site_list_searches_sorts_and_pages(site, other_site):
     assert "Harbour House" not in by_zone  # Europe/London sorts after the first page
     nothing = client.get(reverse("site_list"), {"q": "zzz"}).content.decode()
     assert "No site matches" in nothing
+
+
+def test_the_site_page_leads_to_its_dashboard_locks_sync_and_members(site_staff_client, site):
+    page = site_staff_client.get(reverse("site_detail", args=[site.pk])).content.decode()
+    for name in ("site_dashboard", "k3_sync_page", "member_list"):
+        assert reverse(name, args=[site.pk]) in page
+    assert reverse("activity_log", args=[site.pk]) not in page  # Admins only
