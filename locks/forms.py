@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
 from locks.models import Membership, Role, Site, time_zone_choices
+
+
+class _SiteChoices(ModelChoiceIterator):
+    """Each site's id and name from one plain query, without building 200 Site objects."""
+
+    def __iter__(self) -> Iterator[tuple[Any, str]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name in self.queryset.values_list("pk", "name"):
+            yield (ModelChoiceIteratorValue(pk, None), name)
+
+
+class SiteChoiceField(forms.ModelChoiceField):
+    """A site picker: a `ModelChoiceField` of sites that stays quick on an estate of hundreds."""
+
+    iterator = _SiteChoices
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("queryset", Site.objects.none())
+        super().__init__(**kwargs)
 
 
 class SiteForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
+from locks.forms import SiteChoiceField
 from locks.models import KitLock, Role, Site, time_zone_choices
 from locks.models.kitlocks import (
     KitLockModel,
@@ -32,7 +33,7 @@ def admin_sites(user: AnyUser) -> Any:
 
 
 class _SiteChoiceMixin(forms.Form):
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), empty_label=None)
+    site = SiteChoiceField(empty_label=None)
 
     def __init__(self, *args: Any, user: AnyUser, site: Site | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -143,7 +144,7 @@ class KitLockFilterForm(forms.Form):
     """Search and filters of the lock list."""
 
     q = forms.CharField(required=False, label="Search")
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
+    site = SiteChoiceField(required=False)
     model = forms.ChoiceField(
         choices=[("", "Any model"), *KitLockModel.choices, ("K3CONNECT", "K3Connect smart lock")],
         required=False,

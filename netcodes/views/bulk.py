@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from codelocks.errors import CodelocksError
 from config.ratelimit import rate_limited
 from locks.access import require_role, site_for
+from locks.forms import SiteChoiceField
 from locks.models import Role, Site
 from netcodes import bulk
 from netcodes.models import ApiCategory, NetCodeBatch
@@ -22,7 +23,7 @@ NOT_UTF8 = "The file is not a UTF-8 CSV file."
 
 
 class BulkForm(forms.Form):
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), empty_label=None)
+    site = SiteChoiceField(empty_label=None)
     file = forms.FileField(
         required=False, label="CSV file (lock, start, duration, recipient, email)"
     )

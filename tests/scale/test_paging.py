@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from locks.listing import PER_PAGE, lock_page
+from tests.factories import MembershipFactory, SiteFactory
 from tests.k3clients.factories import SmartLockFactory
 from tests.locks.factories import KitLockFactory
 
@@ -24,6 +26,33 @@ def test_the_lock_list_shows_a_page_of_both_kinds_in_name_order(site, site_staff
     assert len(second) == 80 - PER_PAGE and not second.has_next
     assert rows == sorted(rows, key=lambda row: row.name.lower())
     assert {row.kind.split()[0] for row in rows} == {"KitLock", "Smart"}
+
+
+@pytest.mark.parametrize("per_page", [1, 4, 7, 50])
+def test_lock_pages_in_site_order_walk_every_site_without_gaps_or_repeats(
+    per_page, site, site_staff
+):
+    others = [SiteFactory(name=name) for name in ("Annex", "Mill", "Zephyr Yard")]
+    for other in others:
+        MembershipFactory(site=other, user=site_staff)
+    for number, each in enumerate([site, *others]):
+        KitLockFactory.create_batch(number + 1, site=each)
+        if number % 2:
+            account = SmartLockFactory(account__site=each).account
+            SmartLockFactory.create_batch(number, account=account)
+    whole = list(lock_page(site_staff, per_page=1000))
+    walked, number = [], 1
+    while True:
+        page = lock_page(site_staff, page=number, per_page=per_page)
+        walked.extend(page)
+        if not page.has_next:
+            break
+        number += 1
+
+    assert walked == whole
+    assert len(whole) == (1 + 2 + 3 + 4) + (1 + 1) + (1 + 3)  # KitLocks, then smart locks
+    assert [row.site.name for row in whole] == sorted(row.site.name for row in whole)
+    assert len(lock_page(site_staff, page=number + 1, per_page=per_page)) == 0
 
 
 def test_the_lock_list_pages_keep_the_filters(site, site_staff_client):
