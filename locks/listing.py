@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
@@ -12,7 +11,6 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
-    Min,
     Q,
     QuerySet,
     Value,
@@ -162,23 +160,23 @@ LOCK_SORTS: dict[str, tuple[str, ...]] = {
 
 
 def _per_site(locks: QuerySet) -> QuerySet:
-    counts = locks.values("site_id").annotate(row_site=Min("site__name"), rows=Count("pk"))
-    return counts.values_list("row_site", "site_id", "rows")
+    return locks.values_list("site_id").annotate(rows=Count("pk"))
 
 
 def _site_window(
-    kitlocks: QuerySet, smartlocks: QuerySet, start: int, size: int
+    user: AnyUser, kitlocks: QuerySet, smartlocks: QuerySet, start: int, size: int
 ) -> tuple[list[int], int]:
     """The sites whose locks fill rows start..start+size in site order, and the rows before them.
 
-    One query of per-site counts, so the list itself reads only those sites' locks instead of
-    sorting every lock by its site's name (collated text sorts are what cost).
+    Counting each site's locks is cheap; sorting every lock by its site's (collated) name is
+    what costs, so the list itself then reads only the locks of the sites on the page.
     """
-    counts = _per_site(kitlocks).union(_per_site(smartlocks), all=True)
+    counts: Counter[int] = Counter()
+    for site_id, rows in _per_site(kitlocks).union(_per_site(smartlocks), all=True):
+        counts[site_id] += rows
     skipped, chosen, taken = 0, [], 0
-    # Ordered by site, so a site's KitLock and smart-lock counts are neighbours.
-    for site_id, parts in groupby(counts.order_by("row_site", "site_id"), key=itemgetter(1)):
-        rows = sum(part[2] for part in parts)
+    for site_id in Site.objects.visible_to(user).order_by("name").values_list("pk", flat=True):
+        rows = counts[site_id]
         if not chosen and skipped + rows <= start:
             skipped += rows
         elif skipped + taken < start + size:
@@ -207,7 +205,7 @@ def lock_page(
     start = (number - 1) * per_page
     if sort not in LOCK_SORTS or sort == "site":
         sort = "site"
-        sites, skipped = _site_window(kitlocks, smartlocks, start, per_page + 1)
+        sites, skipped = _site_window(user, kitlocks, smartlocks, start, per_page + 1)
         if sites:  # else the page is past the last lock: the query below finds it empty
             kitlocks = kitlocks.filter(site__in=sites)
             smartlocks = smartlocks.filter(site__in=sites)
