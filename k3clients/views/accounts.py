@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,11 +18,15 @@ from k3clients.errors import USER_FACING_ERRORS
 from k3clients.forms import AccessKeyForm
 from k3clients.models import K3Account, SmartLock
 from locks.access import remember_site, site_for
+from locks.listing import LOW_BATTERY_REGEX
 from locks.models import Membership, Role, Site
 from locks.paging import uncounted_page
 
-SITES_PER_PAGE = 20
-LOCKS_PER_SITE = 10
+if TYPE_CHECKING:
+    from locks.models.sites import AnyUser
+
+SITES_PER_PAGE = 25
+NO_LOCKS = {"lock_count": 0, "attention": 0, "low_battery": 0, "gone": 0}
 ACCOUNT_LOCKS_PER_PAGE = 50
 
 LINKED = "Linked the K3 Connect account {email}: {count} smart lock(s) found."
@@ -31,49 +37,58 @@ LOCKS_REFRESHED = "Lock list refreshed: {added} new, {updated} updated, {gone} n
 
 
 def smart_lock_index(request: HttpRequest) -> HttpResponse:
-    """The user's sites, a page at a time, each with its accounts and its first smart locks."""
+    """The user's sites, a page at a time, each summed up in one row: accounts, locks, attention."""
     user = request.user
-    page = uncounted_page(
-        Site.objects.visible_to(user).order_by("name"), request.GET.get("page"), SITES_PER_PAGE
-    )
+    q = request.GET.get("q", "").strip()
+    sites = Site.objects.visible_to(user).only("pk", "name")
+    if q:
+        sites = sites.filter(name__icontains=q)
+    page = uncounted_page(sites.order_by("name"), request.GET.get("page"), SITES_PER_PAGE)
     site_ids = [site.pk for site in page]
-    roles = dict(
-        Membership.objects.filter(user=user, site_id__in=site_ids).values_list("site_id", "role")
+    roles = {} if user.is_superuser else _roles(user, site_ids)
+    accounts = (
+        K3Account.objects.filter(site_id__in=site_ids)
+        .only("pk", "site_id", "email", "key_rejected_at")
+        .order_by("email")
     )
-    accounts = K3Account.objects.filter(site_id__in=site_ids).order_by("email")
-    counts = dict(
-        SmartLock.objects.filter(site_id__in=site_ids)
-        .order_by()
-        .values("site_id")
-        .annotate(locks=Count("pk"))
-        .values_list("site_id", "locks")
-    )
+    counts = _lock_counts(site_ids)
     rows = [
         {
             "site": site,
             "is_admin": user.is_superuser or roles.get(site.pk) == Role.ADMIN,
             "accounts": [a for a in accounts if a.site_id == site.pk],
-            "locks": [],
-            "lock_count": counts.get(site.pk, 0),
+            **counts.get(site.pk, NO_LOCKS),
         }
         for site in page
     ]
-    by_site = {row["site"].pk: row for row in rows}
-    for lock in _first_locks(site_ids):
-        by_site[lock.site_id]["locks"].append(lock)
-    return render(request, "k3clients/index.html", {"rows": rows, "page": page})
-
-
-def _first_locks(site_ids: list[int]) -> QuerySet[SmartLock]:
-    """The first LOCKS_PER_SITE smart locks (by name) of each site, in one query."""
-    rank = Window(RowNumber(), partition_by=F("site_id"), order_by=[F("name"), F("lock_id")])
-    return (
-        SmartLock.objects.filter(site_id__in=site_ids)
-        .select_related("account")
-        .annotate(rank=rank)
-        .filter(rank__lte=LOCKS_PER_SITE)
-        .order_by("site_id", "rank")
+    query = urlencode({"q": q}) if q else ""
+    return render(
+        request, "k3clients/index.html", {"rows": rows, "page": page, "q": q, "query": query}
     )
+
+
+def _roles(user: AnyUser, site_ids: list[int]) -> dict[int, str]:
+    memberships = Membership.objects.filter(user=user, site_id__in=site_ids)
+    return dict(memberships.values_list("site_id", "role"))
+
+
+def _lock_counts(site_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per site: its smart locks, those the lock list flags for attention, and why, in one query."""
+    low = Q(gone_at__isnull=True, battery_status__regex=LOW_BATTERY_REGEX)
+    gone = Q(gone_at__isnull=False)
+    attention = gone | low | Q(account__key_rejected_at__isnull=False)
+    rows = (
+        SmartLock.objects.filter(site_id__in=site_ids)
+        .order_by()
+        .values("site_id")
+        .annotate(
+            lock_count=Count("pk"),
+            attention=Count("pk", filter=attention),
+            low_battery=Count("pk", filter=low),
+            gone=Count("pk", filter=gone),
+        )
+    )
+    return {row.pop("site_id"): row for row in rows}
 
 
 def account_link(request: HttpRequest, site_id: int) -> HttpResponse:
