@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from netcodes.models import ApiCall, ApiCategory
@@ -85,9 +86,12 @@ def sync_budget(*, now: datetime | None = None) -> SyncBudget:
     start, end = month_bounds(now)
     day_start = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     share = sync_share()
-    calls = _sync_calls().filter(at__gte=start, at__lt=end)
-    spent = calls.count()
-    spent_today = calls.filter(at__gte=day_start).count()
+    counts = (
+        _sync_calls()
+        .filter(at__gte=start, at__lt=end)
+        .aggregate(spent=Count("pk"), today=Count("pk", filter=Q(at__gte=day_start)))
+    )
+    spent, spent_today = counts["spent"], counts["today"]
     quota = quota_status(ApiCategory.UTILITY, now=now)
     floor = math.ceil(quota.limit * settings.KEYHOUSE_SYNC_STOP_BELOW)
     left = max(0, min(share - spent, quota.left - floor))

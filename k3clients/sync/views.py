@@ -5,10 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from k3clients.models import SmartLock, SyncRun
+from k3clients.models import SyncRun
 from k3clients.sync.budget import sync_budget
+from k3clients.sync.freshness import (
+    FRESHNESS_ORDERS,
+    freshness_locks,
+    freshness_rows,
+    site_freshness,
+)
 from k3clients.sync.manual import (
     ALREADY_RUNNING,
     NOTHING_TO_SYNC,
@@ -18,30 +25,38 @@ from k3clients.sync.manual import (
 )
 from locks.access import remember_site, site_for
 from locks.models import Role, Site
+from locks.paging import uncounted_page
 
 RUNS_SHOWN = 20
+LOCKS_PER_PAGE = 50
 
 
 def _runs_context(site: Site) -> dict:
+    # The account's e-mail is all the table shows: leave its key encrypted.
     runs = list(
-        SyncRun.objects.filter(site=site).select_related("account", "requested_by")[:RUNS_SHOWN]
+        SyncRun.objects.filter(site=site)
+        .select_related("account", "requested_by")
+        .defer("account__access_key")[:RUNS_SHOWN]
     )
     return {"site": site, "runs": runs, "under_way": any(not r.is_finished for r in runs)}
 
 
 def sync_page(request: HttpRequest, site_id: int) -> HttpResponse:
-    """Last runs, the budget (spent, planned, left), freshness of each lock, "sync now"."""
+    """Last runs, the budget, the site's freshness summed up and a page of its locks, "sync now"."""
     site = site_for(request, site_id)
     remember_site(request, site)
-    locks = (
-        SmartLock.objects.filter(site=site)
-        .select_related("account")
-        .order_by("gone_at", "name", "lock_id")
-    )
+    order = request.GET.get("order", "name")
+    order = order if order in FRESHNESS_ORDERS else "name"
+    now = timezone.now()
+    locks = uncounted_page(freshness_locks(site, order), request.GET.get("page"), LOCKS_PER_PAGE)
     context = {
         **_runs_context(site),
         "budget": sync_budget(),
+        "freshness": site_freshness(site, now),
         "locks": locks,
+        "rows": freshness_rows(locks, now),
+        "order": order,
+        "query": "order=stale" if order == "stale" else "",
         "may_sync": site.role_of(request.user).includes(Role.MANAGER),
         "estimate": site_sync_estimate(site),
     }

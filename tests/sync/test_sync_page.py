@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from k3clients.models import SyncRun, SyncStatus
-from k3clients.sync.manual import SYNC_STARTED
+from k3clients.sync.manual import SYNC_STARTED, account_sync_items, site_sync_estimate
 from k3clients.sync.runs import sync_run_execute
+from k3clients.sync.views import LOCKS_PER_PAGE
+from tests.k3clients.factories import K3AccountFactory, SmartLockFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +55,50 @@ def test_sync_now_shows_progress_until_the_run_ends(account, site_manager_client
     assert run.status == SyncStatus.DONE
     assert "hx-get" not in fragment
     assert "Done" in fragment
+
+
+def test_the_freshness_table_comes_a_page_at_a_time_and_sums_up_the_whole_site(
+    site, site_staff_client
+):
+    account = K3AccountFactory(site=site)
+    never_read = SmartLockFactory.create_batch(LOCKS_PER_PAGE + 2, account=account)
+    SmartLockFactory(account=account, name="Old gate", gone_at=timezone.now())
+    url = reverse("k3_sync_page", args=[site.pk])
+
+    first = site_staff_client.get(url).text
+    second = site_staff_client.get(url, {"page": 2}).text
+
+    assert f"{LOCKS_PER_PAGE + 3} smart locks, 1 of them no longer on the account" in first
+    assert f"for {len(never_read)} locks never read" in first
+    assert first.count('href="/smart-locks/locks/') == LOCKS_PER_PAGE
+    assert "page=2" in first
+    assert second.count('href="/smart-locks/locks/') == 3
+    assert "Old gate" in second
+
+
+def test_the_stalest_audit_comes_first_when_asked(site, site_staff_client):
+    account = K3AccountFactory(site=site)
+    now = timezone.now()
+    SmartLockFactory(account=account, name="Atrium", audit_synced_at=now - timedelta(minutes=5))
+    SmartLockFactory(account=account, name="Boiler room", audit_synced_at=now - timedelta(days=3))
+    url = reverse("k3_sync_page", args=[site.pk])
+
+    by_name = site_staff_client.get(url).text
+    stalest = site_staff_client.get(url, {"order": "stale"}).text
+
+    assert by_name.index("Atrium") < by_name.index("Boiler room")
+    assert stalest.index("Boiler room") < stalest.index("Atrium")
+    assert "3 days ago" in stalest and "5 minutes ago" in stalest
+    assert "oldest 3 days ago" in stalest
+
+
+def test_the_estimate_is_what_sync_now_plans(site, account):
+    other = K3AccountFactory(site=site)
+    SmartLockFactory.create_batch(2, account=other)
+    SmartLockFactory(account=other, gone_at=timezone.now())
+    K3AccountFactory(site=site, key_rejected_at=timezone.now())
+    SmartLockFactory(account__site=site, account__key_rejected_at=timezone.now())
+
+    planned = sum(len(account_sync_items(a)) for a in (account, other))
+
+    assert site_sync_estimate(site) == planned
