@@ -19,6 +19,7 @@ class Figures:
     queries: int
     peak_mib: float
     status: int
+    beside_median_ms: float | None = None  # the reference page, timed turn about with this one
 
 
 def p95(samples: list[float]) -> float:
@@ -27,16 +28,28 @@ def p95(samples: list[float]) -> float:
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
-def measure(request: Callable[[], Any], *, runs: int, warmup: int = 2) -> Figures:
-    """Call `request` (one HTTP request) warm-up + `runs` times; one more under tracemalloc."""
+def measure(
+    request: Callable[[], Any],
+    *,
+    runs: int,
+    warmup: int = 2,
+    beside: Callable[[], Any] | None = None,
+) -> Figures:
+    """Call `request` (one HTTP request) warm-up + `runs` times; one more under tracemalloc.
+
+    With `beside` (a reference page), each timed request follows one of the reference, so
+    both medians come from the same moments of a machine whose load changes.
+    """
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     response = None
     for _ in range(warmup):
         response = request()
-    samples = []
+    samples, references = [], []
     for _ in range(runs):
+        if beside is not None:
+            references.append(_timed(beside))
         began = time.perf_counter()
         response = request()
         samples.append((time.perf_counter() - began) * 1000)
@@ -49,7 +62,14 @@ def measure(request: Callable[[], Any], *, runs: int, warmup: int = 2) -> Figure
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     status = getattr(response, "status_code", 0)
-    return Figures(statistics.median(samples), p95(samples), queries, peak, status)
+    reference = statistics.median(references) if references else None
+    return Figures(statistics.median(samples), p95(samples), queries, peak, status, reference)
+
+
+def _timed(request: Callable[[], Any]) -> float:
+    began = time.perf_counter()
+    request()
+    return (time.perf_counter() - began) * 1000
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
