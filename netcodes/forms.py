@@ -156,7 +156,10 @@ class HistoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         sites = Site.objects.visible_to(user).order_by("name")
         self.fields["site"].queryset = sites
-        self.fields["site"].empty_label = "All my sites"
+        # Names only: a select of 200 sites needs no Site objects (the field still checks
+        # the chosen one against `sites`).
+        site_names = sites.values_list("pk", "name")
+        self.fields["site"].widget.choices = [("", "All my sites"), *site_names]
         site_id = self.data.get("site") if self.is_bound else None
         chosen = self.data.get("lock", "") if self.is_bound else ""
         choices = _lock_choices(user, site_id if str(site_id).isdigit() else None, chosen)
