@@ -59,8 +59,11 @@ class AuditFilterForm(_DateRangeForm):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.visible_to(user).order_by("name")
-        self.fields["site"].empty_label = "All my sites"
+        site_field = self.fields["site"]
+        site_field.queryset = Site.objects.visible_to(user).order_by("name")
+        # Read once: the select's options and the page's list of sites share this result.
+        sites = list(site_field.queryset)
+        site_field.widget.choices = [("", "All my sites"), *((s.pk, s.name) for s in sites)]
         locks = SmartLock.objects.visible_to(user).order_by("name")
         self.fields["lock"].queryset = locks
         self.fields["lock"].empty_label = "All smart locks"
@@ -75,7 +78,9 @@ class AuditFilterForm(_DateRangeForm):
         scope = Q(site_id=int(site)) if site.isdigit() else Q(pk__in=[])
         if lock.isdigit():
             scope |= Q(pk=int(lock))
-        return [(row.pk, str(row)) for row in locks.filter(scope)[:MAX_LOCK_OPTIONS]]
+        rows = locks.filter(scope).values_list("pk", "name", "lock_id")[:MAX_LOCK_OPTIONS]
+        # Labelled as SmartLock.__str__ does, without building hundreds of locks.
+        return [(pk, name or lock_id) for pk, name, lock_id in rows]
 
     def filters(self) -> AuditFilters:
         """The valid filters (call after is_valid())."""
