@@ -5,25 +5,21 @@ Every function runs a fixed number of queries, however many locks or codes there
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
-from django.urls import reverse
 
+from dashboard.attention import BATTERY_BUCKETS, LockHealth, lock_health
 from dashboard.charts import Chart, bar_chart
-from k3clients.models import (
-    AuditEntry,
-    ClientStatus,
-    LockCondition,
-    PhoneClient,
-    SmartLock,
-)
-from locks.models import KitLock, Membership, Role, Site
-from netcodes.models import ApiCategory, NetCodeIssue, NetCodeState
+from k3clients.models import AuditEntry, ClientStatus, PhoneClient
+from locks.models import Membership, Role, Site
+from netcodes.models import ApiCategory, NetCode, NetCodeIssue, NetCodeState
 from netcodes.quota import QuotaStatus, quota_status
 
 if TYPE_CHECKING:
@@ -31,56 +27,21 @@ if TYPE_CHECKING:
 
     from locks.models.sites import AnyUser
 
-STALE_SYNC_AFTER = timedelta(hours=24)
+# A condition on a NetCode's fields, reached from a model through the given prefix.
+CodeWindow = Callable[[str], Q]
 LIST_LIMIT = 10
 COUNT_CAP = 1000
 EVENT_DAYS = 14
-WIDGET_LOCK_FIELDS = (
-    "pk",
-    "name",
-    "lock_id",
-    "site_id",
-    "battery_status",
-    "gone_at",
-    "last_synced_at",
-    "account__key_rejected_at",
+EVENT_COUNTS_TTL = 600  # seconds
+# What the code lists draw: not the code itself, which is decrypted on load.
+CODE_FIELDS = (
+    "recipient_name",
+    "netcode__lock_name",
+    "netcode__starts_at",
+    "netcode__ends_at",
+    "netcode__site__name",
+    "netcode__site__time_zone",
 )
-BATTERY_BUCKETS = (
-    ("Low (20% or less)", "chart-bar-low"),
-    ("21 to 50%", "chart-bar-mid"),
-    ("51 to 100%", "chart-bar-ok"),
-    ("Not reported", "chart-bar-unknown"),
-)
-
-
-@dataclass(frozen=True)
-class AttentionRow:
-    """A lock that needs someone, with what is wrong, worst first."""
-
-    name: str
-    site: Site
-    url_name: str
-    pk: int
-    problems: tuple[str, ...]
-    severity: int
-
-    @property
-    def url(self) -> str:
-        # Reversed only for the few rows drawn, not for each of thousands of locks.
-        return reverse(self.url_name, args=[self.pk])
-
-
-@dataclass(frozen=True, slots=True)
-class SmartLockState(LockCondition):
-    """What the widgets read of a smart lock: a plain row, not a model with its account."""
-
-    pk: int
-    name: str
-    site: Site
-    battery_status: str
-    gone_at: datetime | None
-    last_synced_at: datetime | None
-    key_rejected: bool
 
 
 @dataclass(frozen=True)
@@ -117,112 +78,83 @@ def _listing(rows: QuerySet, order: tuple[str, ...]) -> Listing:
     return Listing(first, total, capped=total >= COUNT_CAP)
 
 
-def _kitlock_problems(lock: KitLock) -> tuple[int, list[str]]:
-    if lock.awaiting_initialisation:
-        return 2, ["Initialisation not confirmed"]
-    if lock.clock_needs_setting:
-        return 3, ["Clock to set: codes will not work"]
-    return 0, []
-
-
-def _smartlock_problems(lock: SmartLockState, now: datetime) -> tuple[int, list[str]]:
-    problems, severity = [], 0
-    if lock.is_gone:
-        problems.append("No longer on its account")
-        severity = max(severity, 1)
-    if lock.key_rejected:
-        problems.append("Access key refused: unreachable")
-        severity = max(severity, 3)
-    if lock.battery_low:
-        problems.append(f"Battery low ({lock.battery_percent}%)")
-        severity = max(severity, 3)
-    if not lock.is_gone and (
-        lock.last_synced_at is None or now - lock.last_synced_at > STALE_SYNC_AFTER
-    ):
-        problems.append("Not synced in the last 24 hours")
-        severity = max(severity, 1)
-    return severity, problems
-
-
-def smart_locks(sites: Sequence[Site]) -> list[SmartLockState]:
-    """The smart locks of the sites as plain rows (one query).
-
-    An estate has thousands of locks: model instances with their accounts (whose access key
-    is decrypted on load) would cost far more than the page's queries.
-    """
-    by_pk = {site.pk: site for site in sites}
-    rows = SmartLock.objects.filter(site__in=sites).values_list(*WIDGET_LOCK_FIELDS)
-    return [
-        SmartLockState(pk, name or lock_id, by_pk[site_id], battery, gone, synced, bool(refused))
-        for pk, name, lock_id, site_id, battery, gone, synced, refused in rows
-    ]
-
-
-def locks_needing_attention(
-    sites: Sequence[Site], smart: Sequence[SmartLockState], *, now: datetime
-) -> list[AttentionRow]:
-    """KitLocks and smart locks with something wrong, the worst first (one query + `smart`)."""
-    rows = []
-    kitlocks = KitLock.objects.filter(site__in=sites).select_related("site")
-    for lock in kitlocks.filter(Q(clock_needs_setting=True) | Q(initialised_at__isnull=True)):
-        severity, problems = _kitlock_problems(lock)
-        rows.append(
-            AttentionRow(lock.name, lock.site, "kitlock_detail", lock.pk, (*problems,), severity)
-        )
-    for lock in smart:
-        severity, problems = _smartlock_problems(lock, now)
-        if problems:
-            rows.append(
-                AttentionRow(
-                    lock.name, lock.site, "k3_lock_detail", lock.pk, (*problems,), severity
-                )
-            )
-    return sorted(rows, key=lambda r: (-r.severity, r.site.name, r.name.casefold()))
-
-
 def _today_bounds(site: Site, now: datetime) -> tuple[datetime, datetime]:
     local = now.astimezone(site.tz).date()
     start = datetime.combine(local, time.min, tzinfo=site.tz)
     return start, datetime.combine(local + timedelta(days=1), time.min, tzinfo=site.tz)
 
 
+def _ids(sites: Sequence[Site]) -> list[int]:
+    # Ids, not instances: Django reads a model's pk per instance in every filter it builds.
+    return [site.pk for site in sites]
+
+
 def _issues(sites: Sequence[Site]):
-    return NetCodeIssue.objects.filter(
-        netcode__site__in=sites, netcode__state=NetCodeState.READY
-    ).select_related("netcode__site", "requested_by")
+    return (
+        NetCodeIssue.objects.filter(
+            netcode__site__in=_ids(sites), netcode__state=NetCodeState.READY
+        )
+        .select_related("netcode__site")
+        .only(*CODE_FIELDS)
+    )
+
+
+def _code_listing(sites: Sequence[Site], window: CodeWindow, order: tuple[str, ...]) -> Listing:
+    """The first issues of the ready codes in `window` and how many there are (two queries).
+
+    The count adds up each code's issues through the issue index: counting a join of issues
+    to codes makes PostgreSQL hash all of the issues for a few dozen codes.
+    """
+    # Counted even when the list is short: how many codes start later today depends on the
+    # hour, and a page must run the same queries at any hour.
+    first = list(_issues(sites).filter(window("netcode__")).order_by(*order)[:LIST_LIMIT])
+    codes = NetCode.objects.filter(window(""), site__in=_ids(sites), state=NetCodeState.READY)
+    per_code = (
+        NetCodeIssue.objects.filter(netcode=OuterRef("pk"))
+        .order_by()
+        .values("netcode")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    capped = codes.order_by().annotate(issue_count=Subquery(per_code))[:COUNT_CAP]
+    counted = capped.aggregate(total=Sum("issue_count"), codes=Count("pk"))
+    return Listing(first, counted["total"] or 0, capped=counted["codes"] >= COUNT_CAP)
 
 
 def codes_active_now(sites: Sequence[Site], *, now: datetime) -> Listing:
     """Codes whose window is open now, ending soonest first (two queries)."""
-    issues = _issues(sites).filter(netcode__starts_at__lte=now, netcode__ends_at__gt=now)
-    return _listing(issues, ("netcode__ends_at", "pk"))
+
+    def window(to: str) -> Q:
+        return Q(**{f"{to}starts_at__lte": now, f"{to}ends_at__gt": now})
+
+    return _code_listing(sites, window, ("netcode__ends_at", "pk"))
 
 
 def codes_starting_today(sites: Sequence[Site], *, now: datetime) -> Listing:
     """Codes that start later today, on each site's own clock (two queries)."""
     # Sites on the same clock share today's end: one condition per time zone, not per site.
-    by_zone: dict[str, list[Site]] = {}
-    for site in sites:
-        by_zone.setdefault(site.time_zone, []).append(site)
-    today = Q(pk__in=[])
-    for zoned in by_zone.values():
-        _, end = _today_bounds(zoned[0], now)
-        today |= Q(netcode__site__in=zoned, netcode__starts_at__gt=now, netcode__starts_at__lt=end)
-    issues = _issues(sites).filter(today)
-    return _listing(issues, ("netcode__starts_at", "pk"))
+    ends = {site.time_zone: _today_bounds(site, now)[1] for site in sites}
+
+    def window(to: str) -> Q:
+        today = Q(pk__in=[])
+        for zone, end in ends.items():
+            today |= Q(**{f"{to}site__time_zone": zone, f"{to}starts_at__lt": end})
+        return today & Q(**{f"{to}starts_at__gt": now})
+
+    return _code_listing(sites, window, ("netcode__starts_at", "pk"))
 
 
 def pending_invitations(sites: Sequence[Site]) -> Listing:
     """Phone users invited who have not accepted yet, the oldest invitation first."""
     clients = PhoneClient.objects.filter(
-        lock__site__in=sites, status=ClientStatus.PENDING
+        lock__site__in=_ids(sites), status=ClientStatus.PENDING
     ).select_related("lock__site", "invited_by")
     return _listing(clients, ("invited_at", "pk"))
 
 
 def latest_door_events(sites: Sequence[Site], *, limit: int = LIST_LIMIT) -> list[AuditEntry]:
     """The newest audit entries of the sites' smart locks (one query, down the date index)."""
-    entries = AuditEntry.objects.of_sites(sites).select_related("lock__site")
+    entries = AuditEntry.objects.of_sites(_ids(sites)).select_related("lock__site")
     return list(entries.order_by("-date_entered", "-pk")[:limit])
 
 
@@ -239,18 +171,9 @@ def usage_this_month(user: AnyUser, *, now: datetime) -> list[QuotaStatus]:
     return [quota_status(c, now=now) for c in (ApiCategory.NETCODE, ApiCategory.UTILITY)]
 
 
-def battery_chart(smart: Sequence[SmartLockState]) -> Chart:
+def battery_chart(bands: Sequence[int]) -> Chart:
     """How many present smart locks report each battery level (no query)."""
-    counts: Counter[int] = Counter()
-    for lock in smart:
-        if lock.is_gone:
-            continue
-        percent = lock.battery_percent
-        if percent is None:
-            counts[3] += 1
-        else:
-            counts[0 if percent <= 20 else 1 if percent <= 50 else 2] += 1
-    items = [(label, counts[i]) for i, (label, _) in enumerate(BATTERY_BUCKETS)]
+    items = [(label, bands[i]) for i, (label, _) in enumerate(BATTERY_BUCKETS)]
     return bar_chart(
         "battery",
         "Battery levels of the smart locks",
@@ -261,19 +184,41 @@ def battery_chart(smart: Sequence[SmartLockState]) -> Chart:
     )
 
 
-def events_per_day(sites: Sequence[Site], *, now: datetime, days: int = EVENT_DAYS) -> Chart:
-    """Door events per day over the last `days` days, on one site's clock or UTC (one query)."""
-    tz = sites[0].tz if len(sites) == 1 else UTC
-    first = now.astimezone(tz).date() - timedelta(days=days - 1)
-    since = datetime.combine(first, time.min, tzinfo=tz)
-    counts = dict(
-        AuditEntry.objects.of_sites(sites)
+def _count_events(sites: Sequence[Site], since: datetime, tz: tzinfo) -> dict[date, int]:
+    return dict(
+        AuditEntry.objects.of_sites(_ids(sites))
         .filter(date_entered__gte=since)
         .annotate(day=TruncDate("date_entered", tzinfo=tz))
         .values("day")
         .annotate(n=Count("pk"))
         .values_list("day", "n")
     )
+
+
+def _cached_events(sites: Sequence[Site], since: datetime, tz: tzinfo) -> dict[date, int]:
+    """Door events per day since `since`, counted again only when an entry was stored.
+
+    Counting a fortnight of an estate's entries takes longer than the rest of the page; an
+    entry's id only grows, so the newest id in the key drops the count as soon as one arrives
+    (the time limit covers entries deleted with their lock).
+    """
+    newest = AuditEntry.objects.aggregate(newest=Max("pk"))["newest"]
+    key = f"dashboard:events:{_sites_key(sites)}:{since.isoformat()}:{tz}:{newest}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _count_events(sites, since, tz)
+        cache.set(key, counts, EVENT_COUNTS_TTL)
+    return counts
+
+
+def events_per_day(
+    sites: Sequence[Site], *, now: datetime, days: int = EVENT_DAYS, cached: bool = False
+) -> Chart:
+    """Door events per day over the last `days` days, on one site's clock or UTC (one query)."""
+    tz = sites[0].tz if len(sites) == 1 else UTC
+    first = now.astimezone(tz).date() - timedelta(days=days - 1)
+    since = datetime.combine(first, time.min, tzinfo=tz)
+    counts = (_cached_events if cached else _count_events)(sites, since, tz)
     items = [
         (f"{d:%-d %b}", counts.get(d, 0)) for d in (first + timedelta(days=i) for i in range(days))
     ]
@@ -288,20 +233,45 @@ def events_per_day(sites: Sequence[Site], *, now: datetime, days: int = EVENT_DA
     )
 
 
-def dashboard_context(user: AnyUser, sites: Sequence[Site], *, now: datetime) -> dict:
-    """Every widget of the dashboard for these sites (a bounded number of queries)."""
-    smart = smart_locks(sites)
-    attention = locks_needing_attention(sites, smart, now=now)
+def _sites_key(sites: Sequence[Site]) -> str:
+    ids = repr(sorted(site.pk for site in sites)).encode()
+    return hashlib.blake2b(ids, digest_size=12).hexdigest()
+
+
+def cached_lock_health(sites: Sequence[Site], *, now: datetime, seconds: int) -> LockHealth:
+    """`lock_health` counted at most `seconds` ago (the page says when)."""
+    key = f"dashboard:health:{_sites_key(sites)}"
+    health = cache.get(key)
+    if health is None:
+        health = lock_health(sites, now=now, limit=LIST_LIMIT)
+        cache.set(key, health, seconds)
+    return health
+
+
+def dashboard_context(
+    user: AnyUser, sites: Sequence[Site], *, now: datetime, health_ttl: int = 0
+) -> dict:
+    """Every widget of the dashboard for these sites (a bounded number of queries).
+
+    With `health_ttl`, the locks' counts may be that many seconds old: across an estate they
+    take longer than the rest of the page, and they change with the sync anyway.
+    """
+    if health_ttl:
+        health = cached_lock_health(sites, now=now, seconds=health_ttl)
+    else:
+        health = lock_health(sites, now=now, limit=LIST_LIMIT)
     return {
         # Only the worst few are drawn: thousands of rows would make the page slow to send.
-        "attention": Listing(attention[:LIST_LIMIT], len(attention)),
+        "attention": Listing(health.rows, health.total),
+        "sites_locks": health.by_site,
+        "health_counted_at": health.counted_at if health_ttl else None,
         "active_now": codes_active_now(sites, now=now),
         "starting_today": codes_starting_today(sites, now=now),
         "pending": pending_invitations(sites),
         "door_events": latest_door_events(sites),
         "quotas": usage_this_month(user, now=now),
-        "battery_chart": battery_chart(smart),
-        "events_chart": events_per_day(sites, now=now),
-        "has_smart_locks": bool(smart),
+        "battery_chart": battery_chart(health.battery_bands),
+        "events_chart": events_per_day(sites, now=now, cached=bool(health_ttl)),
+        "has_smart_locks": bool(health.smart_locks),
         "now": now,
     }

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from dashboard import widgets
+from dashboard import attention, widgets
 from k3clients.models import AuditEntry
 from netcodes.models import ApiCall
 from tests.dashboard.conftest import NOW
@@ -18,9 +18,12 @@ def _names(rows) -> list[str]:
     return [row.name for row in rows]
 
 
+def _attention(sites):
+    return attention.lock_health(sites, now=NOW, limit=widgets.LIST_LIMIT).rows
+
+
 def test_locks_needing_attention_come_worst_first_with_what_is_wrong(world):
-    sites = [world.site]
-    rows = widgets.locks_needing_attention(sites, widgets.smart_locks(sites), now=NOW)
+    rows = _attention([world.site])
     problems = {row.name: row.problems for row in rows}
     assert _names(rows)[:2] == ["Back door", "Bin store"]  # battery low, clock to set
     assert problems["Back door"] == ("Battery low (15%)",)
@@ -35,8 +38,7 @@ def test_a_refused_access_key_marks_the_locks_unreachable(world):
     account = world.healthy.account
     account.key_rejected_at = NOW
     account.save()
-    sites = [world.site]
-    rows = widgets.locks_needing_attention(sites, widgets.smart_locks(sites), now=NOW)
+    rows = _attention([world.site])
     front = next(row for row in rows if row.name == "Front door")
     assert front.problems == ("Access key refused: unreachable",)
 
@@ -64,7 +66,8 @@ def test_latest_door_events_are_newest_first(world):
 
 
 def test_the_battery_chart_counts_present_locks_per_band(world):
-    chart = widgets.battery_chart(widgets.smart_locks([world.site]))
+    health = attention.lock_health([world.site], now=NOW, limit=widgets.LIST_LIMIT)
+    chart = widgets.battery_chart(health.battery_bands)
     assert chart.rows == [
         ("Low (20% or less)", 1),
         ("21 to 50%", 0),
@@ -102,14 +105,14 @@ def test_nothing_of_another_site_reaches_any_widget(world, site_staff):
 def test_the_dashboard_runs_the_same_few_queries_however_many_locks(
     world, site_manager, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         widgets.dashboard_context(site_manager, [world.site], now=NOW)
     for n in range(15):
         lock = SmartLockFactory(account=world.healthy.account, name=f"Extra {n}")
         AuditEntry.objects.create(
             lock=lock, audit_entry_id=9_000_000 + n, date_entered=NOW - timedelta(hours=n)
         )
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         context = widgets.dashboard_context(site_manager, [world.site], now=NOW)
     assert len(context["door_events"]) == widgets.LIST_LIMIT
 
