@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from locks.models.sites import AnyUser
 
 OTHER_SITES = "People of other sites"
+OTHER_PEOPLE = "Everyone else of your sites"
+# Hundreds of names make a table nobody reads; the CSV export names everyone.
+PEOPLE_SHOWN = 20
 NO_PERSON = "No person (background tasks)"
 PEOPLE = "People's own actions"
 LEDGER_CSV_COLUMNS = [
@@ -138,19 +141,28 @@ def _splits(rows: list[dict], label_of) -> list[Split]:
     return sorted(splits, key=lambda s: (-s.total, s.label))
 
 
+def _busiest(rows: list[dict], named: set[int] | None) -> set[int]:
+    """The PEOPLE_SHOWN people the viewer may see named who made the most calls."""
+    totals: dict[int, int] = {}
+    for row in rows:
+        if row["user_id"] is not None and (named is None or row["user_id"] in named):
+            totals[row["user_id"]] = totals.get(row["user_id"], 0) + row["n"]
+    return set(sorted(totals, key=lambda pk: (-totals[pk], pk))[:PEOPLE_SHOWN])
+
+
 def split_by_user(user: AnyUser, now: datetime) -> list[Split]:
-    """This month's calls per person; people the viewer shares no site with are pooled."""
+    """This month's calls of the busiest people; the others are counted together."""
     rows = list(_month_calls(now).values("user_id", "category").annotate(n=Count("pk")).order_by())
     named = named_user_ids(user)
-    ids = {row["user_id"] for row in rows if row["user_id"] is not None}
-    if named is not None:
-        ids &= named
-    names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+    shown = _busiest(rows, named)
+    names = dict(get_user_model().objects.filter(pk__in=shown).values_list("pk", "username"))
 
     def label(row: dict) -> str:
         if row["user_id"] is None:
             return NO_PERSON
-        return names.get(row["user_id"], OTHER_SITES)
+        if named is not None and row["user_id"] not in named:
+            return OTHER_SITES
+        return names.get(row["user_id"], OTHER_PEOPLE)
 
     return _splits(rows, label)
 

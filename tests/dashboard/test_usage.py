@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.usage import (
+    OTHER_PEOPLE,
     OTHER_SITES,
+    PEOPLE_SHOWN,
     calls_per_day,
     month_bounds,
     project,
@@ -20,6 +22,7 @@ from dashboard.usage import (
 )
 from netcodes.quota import quota_status
 from tests.dashboard.factories import ApiCallFactory
+from tests.factories import UserFactory
 
 
 def _seed_ledger(site_manager, outsider):
@@ -50,6 +53,19 @@ def test_the_split_by_person_never_names_people_of_other_sites(site_manager, out
     assert splits["mo-manager"] == (1, 1)
     assert splits[OTHER_SITES] == (1, 0)
     assert "olga-outsider" not in splits
+
+
+def test_the_split_by_person_names_the_busiest_people_and_counts_the_rest_together(admin_user):
+    start, _ = month_bounds(timezone.now())
+    for n in range(PEOPLE_SHOWN + 3):
+        person = UserFactory(username=f"person-{n:02d}")
+        for _ in range(n + 1):
+            ApiCallFactory(at=start + timedelta(minutes=1), user=person)
+    splits = {s.label: s.total for s in split_by_user(admin_user, timezone.now())}
+    assert len(splits) == PEOPLE_SHOWN + 1
+    assert splits[f"person-{PEOPLE_SHOWN + 2:02d}"] == PEOPLE_SHOWN + 3  # the busiest
+    assert splits[OTHER_PEOPLE] == 1 + 2 + 3  # the three quietest
+    assert "person-00" not in splits
 
 
 def test_the_split_by_task_counts_every_sync_run_as_one_task(site_manager, outsider):
