@@ -9,7 +9,7 @@ from k3clients.models import K3CONNECT_MODEL, SmartLock
 from k3clients.services import account_locks_refresh
 from tests.conftest import SANDBOX_ACCESSKEY
 from tests.k3clients.conftest import fault, sandbox_first_lock
-from tests.k3clients.factories import SmartLockFactory
+from tests.k3clients.factories import AuditEntryFactory, SmartLockFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,16 @@ def test_a_lock_gives_what_the_netcode_endpoint_needs(site):
 def test_a_lock_without_a_known_zone_uses_the_sites_clock(site):
     lock = SmartLockFactory(account__site=site, time_zone="")
     assert lock.clock_zone == site.tz
+
+
+def test_the_lock_page_loads_its_timeline_when_scrolled_to(site, site_staff_client):
+    lock = SmartLockFactory(account__site=site)
+    AuditEntryFactory(lock=lock, entry_type="Jammed")
+    timeline = reverse("smartlock_timeline", args=[lock.pk])
+
+    page = site_staff_client.get(reverse("k3_lock_detail", args=[lock.pk])).text
+    items = site_staff_client.get(timeline, HTTP_HX_REQUEST="true").text
+
+    assert f'hx-get="{timeline}" hx-trigger="revealed"' in page
+    assert f'href="{timeline}">Show the timeline</a>' in page
+    assert 'class="timeline-item' in items and "Jammed" in items
