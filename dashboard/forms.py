@@ -11,6 +11,7 @@ from dashboard.audit import AuditFilters
 from dashboard.models import Verb
 from k3clients.models import SmartLock
 from locks.models import Site
+from netcodes.forms import ReadyChoices
 
 if TYPE_CHECKING:
     from locks.models.sites import AnyUser
@@ -60,16 +61,20 @@ class AuditFilterForm(_DateRangeForm):
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         site_field = self.fields["site"]
-        site_field.queryset = Site.objects.visible_to(user).order_by("name")
+        # Only what the page reads of a site: its name, and its clock for the chosen one.
+        visible = Site.objects.visible_to(user).only("name", "time_zone").order_by("name")
+        site_field.queryset = visible
         # Read once: the select's options and the page's list of sites share this result.
         sites = list(site_field.queryset)
-        site_field.widget.choices = [("", "All my sites"), *((s.pk, s.name) for s in sites)]
+        names = [("", "All my sites"), *((s.pk, s.name) for s in sites)]
+        site_field.widget.choices = ReadyChoices(names)
         locks = SmartLock.objects.visible_to(user).order_by("name")
         self.fields["lock"].queryset = locks
         self.fields["lock"].empty_label = "All smart locks"
         # Any visible lock is valid, but the select lists only the chosen site's locks (and the
         # chosen lock): thousands of options would make every page of a big estate slow.
-        self.fields["lock"].widget.choices = [("", "All smart locks"), *self._lock_options(locks)]
+        options = [("", "All smart locks"), *self._lock_options(locks)]
+        self.fields["lock"].widget.choices = ReadyChoices(options)
         self.fields["entry_type"].widget.attrs["list"] = "audit-entry-types"
 
     def _lock_options(self, locks: QuerySet[SmartLock]) -> list[tuple[int, str]]:

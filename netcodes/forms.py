@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
 from locks.models import KitLock, Site
 from netcodes import clock
@@ -21,6 +23,16 @@ if TYPE_CHECKING:
 CHOOSE_START = "Choose a start time."
 # A site's locks fill the history's lock filter; a select of thousands would not be usable.
 MAX_LOCK_CHOICES = 500
+
+
+class ReadyChoices(BaseChoiceIterator):
+    """Choices built as (value, label) pairs: Django would re-check hundreds of them per page."""
+
+    def __init__(self, choices: list[tuple[Any, str]]) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Iterator[tuple[Any, str]]:
+        return iter(self.choices)
 
 
 class _StartTimeField(forms.ChoiceField):
@@ -156,14 +168,16 @@ class HistoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         sites = Site.objects.visible_to(user).order_by("name")
         self.fields["site"].queryset = sites
-        # Names only: a select of 200 sites needs no Site objects (the field still checks
-        # the chosen one against `sites`).
-        site_names = sites.values_list("pk", "name")
-        self.fields["site"].widget.choices = [("", "All my sites"), *site_names]
+        # Rows, not Site objects: the select needs names, the table each site's name and clock
+        # (the field still checks the chosen site against `sites`).
+        rows = sites.values_list("pk", "name", "time_zone")
+        self.site_clocks = {pk: (name, zone) for pk, name, zone in rows}
+        names = [(pk, name) for pk, (name, _zone) in self.site_clocks.items()]
+        self.fields["site"].widget.choices = ReadyChoices([("", "All my sites"), *names])
         site_id = self.data.get("site") if self.is_bound else None
         chosen = self.data.get("lock", "") if self.is_bound else ""
         choices = _lock_choices(user, site_id if str(site_id).isdigit() else None, chosen)
-        self.fields["lock"].choices = [("", "All locks"), *choices]
+        self.fields["lock"].choices = ReadyChoices([("", "All locks"), *choices])
 
     def lock_filter(self) -> dict[str, int]:
         """The NetCode filter of the chosen lock, e.g. {"smartlock_id": 3}; {} for all."""

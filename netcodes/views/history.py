@@ -60,8 +60,7 @@ ROW_FIELDS = (
     "sent_to",
     "requested_by__username",
     "netcode__lock_name",
-    "netcode__site__name",
-    "netcode__site__time_zone",
+    "netcode__site_id",
     "netcode__starts_at",
     "netcode__ends_at",
     "netcode__duration_label",
@@ -116,23 +115,32 @@ def netcode_history(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "netcodes/history.html",
-        {"form": form, "rows": _rows(page.object_list), "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "rows": _rows(page.object_list, form.site_clocks),
+            "page": page,
+            "query": query.urlencode(),
+        },
     )
 
 
-def _rows(issues: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _rows(
+    issues: Sequence[dict[str, Any]], site_clocks: dict[int, tuple[str, str]]
+) -> list[dict[str, Any]]:
     """The table's cells, worked out here: fifty rows of date filters and {% url %} are slow."""
+    # Sites' names and clocks come from the filter's site list: one join fewer to plan.
     head, _, tail = reverse("netcode_issue", args=[_ID_MARK]).rpartition(str(_ID_MARK))
     months = [""] + [str(MONTHS_3[m]).title() for m in range(1, 13)]
     rows = []
     for issue in issues:
-        tz = zoneinfo.ZoneInfo(issue["netcode__site__time_zone"])
+        site_name, zone = site_clocks[issue["netcode__site_id"]]
+        tz = zoneinfo.ZoneInfo(zone)
         code = issue["netcode__code"] or ""
         rows.append(
             {
                 "url": f"{head}{issue['pk']}{tail}",
                 "lock": issue["netcode__lock_name"],
-                "site": issue["netcode__site__name"],
+                "site": site_name,
                 "starts": _stamp(issue["netcode__starts_at"], tz, months),
                 "ends": _stamp(issue["netcode__ends_at"], tz, months, year=False),
                 "duration": issue["netcode__duration_label"],
