@@ -1,8 +1,8 @@
 """Chart geometry for server-drawn SVG: bars and lines with their numbers and a table twin.
 
-The templates in templates/dashboard/_*_chart.html draw these with presentation attributes and
-CSS classes (the CSP refuses style attributes). Series differ by pattern, dash and marker
-shape as well as colour, and every value is also written as text.
+dashboard/chart_html.py draws these with presentation attributes and CSS classes (the CSP
+refuses style attributes). Series differ by pattern, dash and marker shape as well as colour,
+and every value is also written as text.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
+from dashboard.chart_html import chart_html
 from dashboard.charts import Chart
 from dashboard.timeline import kitlock_sources, merge_timeline, smartlock_sources
 
@@ -25,7 +27,7 @@ def lock_timeline(lock: Any) -> dict[str, Any]:
     }
 
 
-@register.inclusion_tag("dashboard/_chart.html")
-def chart(chart: Chart) -> dict[str, Any]:
+@register.simple_tag
+def chart(chart: Chart) -> SafeString:
     """An SVG chart with its numbers as text and a table for screen readers."""
-    return {"chart": chart}
+    return chart_html(chart)
