@@ -19,6 +19,8 @@ from netcodes.models import NetCodeIssue
 
 CLIENTS_PER_PAGE = 20
 AUDIT_PER_PAGE = 25
+# The newest codes; the NetCode history, filtered to this lock, has every one of them.
+NETCODES_SHOWN = 10
 LOCK_REFRESHED = "“{lock}” refreshed from the K3 Connect account."
 CLIENTS_REFRESHED = "Phone users refreshed: {count} on this lock."
 AUDIT_FETCHED = "Audit entries fetched: {count} new."
@@ -56,13 +58,16 @@ def lock_detail(request: HttpRequest, lock_pk: int) -> HttpResponse:
         "audit_page": uncounted_page(audit, request.GET.get("audit"), AUDIT_PER_PAGE),
         "is_admin": role == Role.ADMIN,
         "may_generate": role is not None and role.includes(Role.MANAGER),
-        "issues": NetCodeIssue.objects.filter(netcode__smartlock=lock)
-        .select_related("netcode__site", "requested_by")
-        .order_by("-netcode__starts_at", "-pk")[:50],
     }
     fragment = request.GET.get("fragment") if request.headers.get("HX-Request") else None
     if fragment in ("clients", "audit"):
         return render(request, f"k3clients/_{fragment}.html", context)
+    codes = NetCodeIssue.objects.filter(netcode__smartlock=lock).select_related(
+        "netcode__site", "requested_by"
+    )
+    context["issues"] = uncounted_page(
+        codes.order_by("-netcode__starts_at", "-pk"), 1, NETCODES_SHOWN
+    )
     return render(request, "k3clients/lock_detail.html", context)
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from k3clients.models import K3CONNECT_MODEL, SmartLock
 from k3clients.services import account_locks_refresh
+from k3clients.views.locks import NETCODES_SHOWN
 from tests.conftest import SANDBOX_ACCESSKEY
+from tests.dashboard.factories import NetCodeFactory, NetCodeIssueFactory
 from tests.k3clients.conftest import fault, sandbox_first_lock
 from tests.k3clients.factories import AuditEntryFactory, SmartLockFactory
 
@@ -146,3 +151,22 @@ def test_the_lock_page_loads_its_timeline_when_scrolled_to(site, site_staff_clie
     assert f'hx-get="{timeline}" hx-trigger="revealed"' in page
     assert f'href="{timeline}">Show the timeline</a>' in page
     assert 'class="timeline-item' in items and "Jammed" in items
+
+
+def test_the_lock_page_shows_its_latest_codes_and_leads_to_every_one(site, site_staff_client):
+    lock = SmartLockFactory(account__site=site)
+    now = timezone.now()
+    for hours in range(NETCODES_SHOWN + 2):
+        NetCodeIssueFactory(
+            netcode=NetCodeFactory(
+                site=site, smartlock=lock, starts_at=now - timedelta(hours=hours)
+            ),
+            recipient_name=f"Guest {hours:02d}",
+        )
+
+    page = site_staff_client.get(reverse("k3_lock_detail", args=[lock.pk])).text
+
+    assert f"Guest {NETCODES_SHOWN - 1:02d}" in page
+    assert f"Guest {NETCODES_SHOWN:02d}" not in page
+    history = f"{reverse('netcode_history')}?site={site.pk}&amp;lock=smartlock:{lock.pk}"
+    assert f'href="{history}">Every NetCode of {lock}</a>' in page
