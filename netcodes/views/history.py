@@ -19,7 +19,9 @@ from locks.paging import uncounted_page
 from netcodes.forms import HistoryFilterForm
 from netcodes.models import NetCodeIssue, NetCodeIssueQuerySet
 
-PER_PAGE = 50
+# A screenful: people narrow the history with the filters rather than read long pages, and
+# a filtered page (one site, one person) reads fewer rows to fill it.
+PER_PAGE = 25
 CSV_COLUMNS = [
     "site",
     "lock",

@@ -115,3 +115,24 @@ def test_the_csv_holds_every_filtered_row_in_site_time_and_defuses_formulas(
 
 def test_the_empty_browser_says_what_to_do_next(site_staff_client):
     assert "Link a K3 Connect account" in _rows(site_staff_client)
+
+
+def test_each_event_shows_its_sites_time_and_links_to_its_lock(world, site_staff_client):
+    body = _rows(site_staff_client, site=world.site.pk)
+    lock_url = reverse("k3_lock_detail", args=[world.healthy.pk])
+    newest = '<time datetime="2026-07-14T09:55:00+00:00">14 Jul 2026 10:55:00</time>'
+    assert newest in body  # 09:55 UTC is 10:55 in London (summer time)
+    assert f'<a href="{lock_url}">Front door</a>' in body
+    assert "<td>Harbour House</td>" in body
+
+
+def test_the_browser_shows_twenty_five_events_a_page(world, site_staff_client):
+    for minutes in range(30):
+        AuditEntryFactory(
+            lock=world.healthy,
+            date_entered=NOW - timedelta(days=2, minutes=minutes),
+            entry_text="Paged entry",
+        )
+    body = _rows(site_staff_client, site=world.site.pk)
+    assert body.count("<tr><td") == audit.PER_PAGE == 25
+    assert ">Next</a>" in body

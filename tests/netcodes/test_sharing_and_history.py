@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -114,3 +116,53 @@ def test_the_history_sorts_by_start_either_way(sandbox, kitlock, site_manager_cl
     earliest = site_manager_client.get(url, {"sort": "starts_first"}).content.decode()
     assert latest.index("Late Owl") < latest.index("Early Bird")
     assert earliest.index("Early Bird") < earliest.index("Late Owl")
+
+
+def _history(client, **params) -> str:
+    response = client.get(reverse("netcode_history"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_history_shows_each_window_on_its_sites_clock_and_who_asked(
+    site, site_manager, site_manager_client
+):
+    from tests.dashboard.factories import NetCodeFactory, NetCodeIssueFactory
+
+    start = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)  # 10:00 in London (summer time)
+    code = NetCodeFactory(site=site, lock_name="Plant room", starts_at=start, code="7830719")
+    issue = NetCodeIssueFactory(
+        netcode=code, requested_by=site_manager, recipient_name="Carla Cleaner", from_history=True
+    )
+    NetCodeIssue.objects.filter(pk=issue.pk).update(requested_at=start - timedelta(days=1))
+    page = _history(site_manager_client)
+    url = reverse("netcode_issue", args=[issue.pk])
+    assert f'<a href="{url}">1 Jul 2026 10:00</a> \N{EN DASH} 1 Jul 12:00' in page
+    assert "Plant room" in page and "Harbour House" in page
+    assert "mo-manager" in page and "30 Jun 2026 10:00 · from history" in page
+    assert "•" * 7 in page and "7830719" not in page
+
+
+def test_the_history_finds_codes_by_who_asked_for_them(
+    site, site_manager, site_staff, site_manager_client
+):
+    from tests.dashboard.factories import NetCodeFactory, NetCodeIssueFactory
+
+    NetCodeIssueFactory(
+        netcode=NetCodeFactory(site=site), requested_by=site_manager, recipient_name="Ann"
+    )
+    NetCodeIssueFactory(
+        netcode=NetCodeFactory(site=site), requested_by=site_staff, recipient_name="Bea"
+    )
+    page = _history(site_manager_client, person="MO-MAN")
+    assert "Ann" in page and "Bea" not in page
+
+
+def test_the_history_shows_twenty_five_codes_a_page(site, site_manager_client):
+    from tests.dashboard.factories import NetCodeFactory, NetCodeIssueFactory
+
+    for n in range(30):
+        NetCodeIssueFactory(netcode=NetCodeFactory(site=site), recipient_name=f"Guest {n}")
+    first, second = _history(site_manager_client), _history(site_manager_client, page=2)
+    assert first.count("<tr>") - 1 == 25 and ">Next</a>" in first
+    assert second.count("<tr>") - 1 == 5 and "26\N{EN DASH}30" in second
