@@ -102,3 +102,21 @@ def test_the_estimate_is_what_sync_now_plans(site, account):
     planned = sum(len(account_sync_items(a)) for a in (account, other))
 
     assert site_sync_estimate(site) == planned
+
+
+def test_each_run_shows_how_many_of_its_items_are_done(site, site_staff_client):
+    account = K3AccountFactory(site=site)
+    items = [{"what": "audit", "lock": n, "calls": 1} for n in range(7)]
+    SyncRun.objects.create(
+        site=site,
+        account=account,
+        trigger="planner",
+        status=SyncStatus.FAILED,
+        created_at=timezone.now(),
+        items=items,
+        items_done=4,
+    )
+
+    page = site_staff_client.get(reverse("k3_sync_page", args=[site.pk])).text
+
+    assert "<td>4/7</td>" in page
