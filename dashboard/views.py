@@ -16,7 +16,7 @@ from dashboard.models import ActivityEvent
 from dashboard.timeline import Cursor, kitlock_sources, merge_timeline, smartlock_sources
 from dashboard.widgets import dashboard_context
 from k3clients.access import lock_for
-from locks.access import kitlock_for, remember_site, site_for
+from locks.access import SESSION_SITE_KEY, kitlock_for, remember_site, site_for
 from locks.models import Role, Site
 
 ACTIVITY_PER_PAGE = 25
@@ -46,7 +46,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     sites = list(Site.objects.visible_to(request.user).with_member_counts().order_by("name"))
     now = timezone.now()
     context = (
-        dashboard_context(request.user, sites, now=now, health_ttl=HEALTH_TTL) if sites else {}
+        dashboard_context(request.user, sites, now=now, health_ttl=HEALTH_TTL, page="home")
+        if sites
+        else {}
     )
     # A manager of hundreds of sites reads the few that need someone, not a card for each.
     by_pk = {site.pk: site for site in sites}
@@ -69,7 +71,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 def site_dashboard(request: HttpRequest, site_id: int) -> HttpResponse:
     """One site at a glance."""
     site = site_for(request, site_id)
-    remember_site(request, site)
+    if request.session.get(SESSION_SITE_KEY) != site.pk:  # unchanged: no session write
+        remember_site(request, site)
     context = dashboard_context(request.user, [site], now=timezone.now())
     is_admin = site.role_of(request.user) == Role.ADMIN
     return render(

@@ -5,22 +5,22 @@ Every function runs a fixed number of queries, however many locks or codes there
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
 from dashboard.attention import BATTERY_BUCKETS, LockHealth, lock_health
+from dashboard.cached import read_versions, remember, remember_until, sites_key
 from dashboard.charts import Chart, bar_chart
 from k3clients.models import AuditEntry, ClientStatus, PhoneClient
 from locks.models import Membership, Role, Site
-from netcodes.models import ApiCategory, NetCode, NetCodeIssue, NetCodeState
-from netcodes.quota import QuotaStatus, quota_status
+from netcodes.models import NetCode, NetCodeIssue, NetCodeState
+from netcodes.quota import QuotaStatus, quota_statuses
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,9 +30,9 @@ if TYPE_CHECKING:
 # A condition on a NetCode's fields, reached from a model through the given prefix.
 CodeWindow = Callable[[str], Q]
 LIST_LIMIT = 10
+INT = IntegerField()
 COUNT_CAP = 1000
 EVENT_DAYS = 14
-EVENT_COUNTS_TTL = 600  # seconds
 # What the code lists draw: not the code itself, which is decrypted on load.
 CODE_FIELDS = (
     "recipient_name",
@@ -41,6 +41,15 @@ CODE_FIELDS = (
     "netcode__ends_at",
     "netcode__site__name",
     "netcode__site__time_zone",
+)
+# What the pending invitations draw (a lock is shown by its name, else its vendor id).
+PENDING_FIELDS = (
+    "email",
+    "invited_at",
+    "lock__name",
+    "lock__lock_id",
+    "lock__site__name",
+    "invited_by__username",
 )
 
 
@@ -66,15 +75,20 @@ class Listing:
 
 
 def _listing(rows: QuerySet, order: tuple[str, ...]) -> Listing:
-    """The first LIST_LIMIT rows and how many match, counted up to COUNT_CAP.
+    """The first LIST_LIMIT rows and how many match, counted up to COUNT_CAP (one query).
 
     A LIMIT lets PostgreSQL count through the indexes it used for the rows; an exact count
-    of every match makes it scan the whole table instead.
+    of every match makes it scan the whole table instead. The count rides along with the
+    rows as a subquery PostgreSQL runs once.
     """
-    first = list(rows.order_by(*order)[:LIST_LIMIT])
+    sql, params = rows.order_by().values("pk")[:COUNT_CAP].query.sql_with_params()
+    # The SQL is Django's own, compiled above; values stay parameters.
+    capped = f"SELECT COUNT(*) FROM ({sql}) capped"  # noqa: S608
+    counted = RawSQL(capped, params, output_field=INT)  # noqa: S611
+    first = list(rows.annotate(listing_total=counted).order_by(*order)[:LIST_LIMIT])
     if len(first) < LIST_LIMIT:
         return Listing(first, len(first))
-    total = rows.order_by().values("pk")[:COUNT_CAP].count()  # no sort: only a count
+    total = first[0].listing_total
     return Listing(first, total, capped=total >= COUNT_CAP)
 
 
@@ -149,7 +163,7 @@ def pending_invitations(sites: Sequence[Site]) -> Listing:
     clients = PhoneClient.objects.filter(
         lock__site__in=_ids(sites), status=ClientStatus.PENDING
     ).select_related("lock__site", "invited_by")
-    return _listing(clients, ("invited_at", "pk"))
+    return _listing(clients.only(*PENDING_FIELDS), ("invited_at", "pk"))
 
 
 def latest_door_events(sites: Sequence[Site], *, limit: int = LIST_LIMIT) -> list[AuditEntry]:
@@ -164,11 +178,17 @@ def may_see_usage(user: AnyUser) -> bool:
     return user.is_superuser or managers.exists()
 
 
-def usage_this_month(user: AnyUser, *, now: datetime) -> list[QuotaStatus]:
-    """This month's NetCode and Utility calls against the plan, for those who may see them."""
+def usage_this_month(
+    user: AnyUser, *, now: datetime, version: int | None = None
+) -> list[QuotaStatus]:
+    """This month's NetCode and Utility calls against the plan, for those who may see them;
+    with the ledger's newest id as `version`, counted again only when a call is recorded."""
     if not may_see_usage(user):
         return []
-    return [quota_status(c, now=now) for c in (ApiCategory.NETCODE, ApiCategory.UTILITY)]
+    if version is None:
+        return quota_statuses(now=now)
+    key = f"dashboard:quotas:{now:%Y-%m}:{version}"
+    return remember(key, lambda: quota_statuses(now=now))
 
 
 def battery_chart(bands: Sequence[int]) -> Chart:
@@ -195,30 +215,22 @@ def _count_events(sites: Sequence[Site], since: datetime, tz: tzinfo) -> dict[da
     )
 
 
-def _cached_events(sites: Sequence[Site], since: datetime, tz: tzinfo) -> dict[date, int]:
-    """Door events per day since `since`, counted again only when an entry was stored.
-
-    Counting a fortnight of an estate's entries takes longer than the rest of the page; an
-    entry's id only grows, so the newest id in the key drops the count as soon as one arrives
-    (the time limit covers entries deleted with their lock).
-    """
-    newest = AuditEntry.objects.aggregate(newest=Max("pk"))["newest"]
-    key = f"dashboard:events:{_sites_key(sites)}:{since.isoformat()}:{tz}:{newest}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = _count_events(sites, since, tz)
-        cache.set(key, counts, EVENT_COUNTS_TTL)
-    return counts
-
-
 def events_per_day(
-    sites: Sequence[Site], *, now: datetime, days: int = EVENT_DAYS, cached: bool = False
+    sites: Sequence[Site], *, now: datetime, days: int = EVENT_DAYS, version: str = ""
 ) -> Chart:
-    """Door events per day over the last `days` days, on one site's clock or UTC (one query)."""
+    """Door events per day over the last `days` days, on one site's clock or UTC (one query).
+
+    With a `version` naming the newest audit entry, the count is kept until an entry arrives:
+    counting a fortnight of an estate's entries takes longer than the rest of the page.
+    """
     tz = sites[0].tz if len(sites) == 1 else UTC
     first = now.astimezone(tz).date() - timedelta(days=days - 1)
     since = datetime.combine(first, time.min, tzinfo=tz)
-    counts = (_cached_events if cached else _count_events)(sites, since, tz)
+    if not version:
+        counts = _count_events(sites, since, tz)
+    else:
+        key = f"dashboard:events:{version}:{since.isoformat()}"
+        counts = remember(key, lambda: _count_events(sites, since, tz))
     items = [
         (f"{d:%-d %b}", counts.get(d, 0)) for d in (first + timedelta(days=i) for i in range(days))
     ]
@@ -233,45 +245,75 @@ def events_per_day(
     )
 
 
-def _sites_key(sites: Sequence[Site]) -> str:
-    ids = repr(sorted(site.pk for site in sites)).encode()
-    return hashlib.blake2b(ids, digest_size=12).hexdigest()
+def _codes_until(sites: Sequence[Site], now: datetime) -> tuple[tuple[Listing, Listing], datetime]:
+    """Both code lists, and the moment they stop holding: a code in them ends or starts, or a
+    site's day ends."""
+    active = codes_active_now(sites, now=now)
+    later = codes_starting_today(sites, now=now)
+    zones = {site.time_zone: site for site in sites}
+    moments = [_today_bounds(site, now)[1] for site in zones.values()]
+    if active.rows:  # the list runs by end: its first code ends soonest
+        moments.append(active.rows[0].netcode.ends_at)
+    if later.rows:  # and this one by start
+        moments.append(later.rows[0].netcode.starts_at)
+    return (active, later), min(moments)
 
 
-def cached_lock_health(sites: Sequence[Site], *, now: datetime, seconds: int) -> LockHealth:
-    """`lock_health` counted at most `seconds` ago (the page says when)."""
-    key = f"dashboard:health:{_sites_key(sites)}"
-    health = cache.get(key)
-    if health is None:
-        health = lock_health(sites, now=now, limit=LIST_LIMIT)
-        cache.set(key, health, seconds)
-    return health
+def cached_codes(sites: Sequence[Site], *, now: datetime, version: str) -> tuple:
+    """(codes active now, codes starting later today), read again when a code is issued or
+    the clock passes a code's start or end."""
+    key = f"dashboard:codes:{version}"
+    return remember_until(key, lambda: _codes_until(sites, now), now)
+
+
+def cached_door_events(sites: Sequence[Site], *, version: str) -> list[AuditEntry]:
+    """`latest_door_events`, read again when an audit entry arrives."""
+    return remember(f"dashboard:doors:{version}", lambda: latest_door_events(sites))
+
+
+def cached_health(
+    sites: Sequence[Site], *, now: datetime, seconds: int, scope: str
+) -> tuple[LockHealth, Listing]:
+    """`lock_health` and the pending invitations, counted at most `seconds` ago (the page
+    says when): the sync changes both, and no newest id tells when."""
+    key = f"dashboard:health:{scope}"
+    return remember(
+        key,
+        lambda: (lock_health(sites, now=now, limit=LIST_LIMIT), pending_invitations(sites)),
+        seconds,
+    )
 
 
 def dashboard_context(
-    user: AnyUser, sites: Sequence[Site], *, now: datetime, health_ttl: int = 0
+    user: AnyUser, sites: Sequence[Site], *, now: datetime, health_ttl: int = 0, page: str = "site"
 ) -> dict:
     """Every widget of the dashboard for these sites (a bounded number of queries).
 
-    With `health_ttl`, the locks' counts may be that many seconds old: across an estate they
+    Figures of append-only rows are cached until a row arrives. With `health_ttl`, the locks'
+    counts and the pending invitations may be that many seconds old: across an estate they
     take longer than the rest of the page, and they change with the sync anyway.
     """
+    versions = read_versions()
+    # Each page keeps its own figures: its queries do not depend on which page was seen first.
+    scope = f"{page}:{sites_key(sites)}"
     if health_ttl:
-        health = cached_lock_health(sites, now=now, seconds=health_ttl)
+        health, pending = cached_health(sites, now=now, seconds=health_ttl, scope=scope)
     else:
         health = lock_health(sites, now=now, limit=LIST_LIMIT)
+        pending = pending_invitations(sites)
+    active, later = cached_codes(sites, now=now, version=f"{scope}:{versions.issue}")
     return {
         # Only the worst few are drawn: thousands of rows would make the page slow to send.
         "attention": Listing(health.rows, health.total),
         "sites_locks": health.by_site,
         "health_counted_at": health.counted_at if health_ttl else None,
-        "active_now": codes_active_now(sites, now=now),
-        "starting_today": codes_starting_today(sites, now=now),
-        "pending": pending_invitations(sites),
-        "door_events": latest_door_events(sites),
-        "quotas": usage_this_month(user, now=now),
+        "active_now": active,
+        "starting_today": later,
+        "pending": pending,
+        "door_events": cached_door_events(sites, version=f"{scope}:{versions.audit}"),
+        "quotas": usage_this_month(user, now=now, version=versions.ledger),
         "battery_chart": battery_chart(health.battery_bands),
-        "events_chart": events_per_day(sites, now=now, cached=bool(health_ttl)),
+        "events_chart": events_per_day(sites, now=now, version=f"{scope}:{versions.audit}"),
         "has_smart_locks": bool(health.smart_locks),
         "now": now,
     }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from codelocks.plans import PLANS
@@ -90,6 +91,24 @@ def quota_status(category: ApiCategory, *, now: datetime | None = None) -> Quota
         used=used,
         resets_at=_next_month(start),
     )
+
+
+def quota_statuses(*, now: datetime | None = None) -> list[QuotaStatus]:
+    """This month's use of NetCode and Utility calls against the plan (one query for both)."""
+    now = now or timezone.now()
+    start = _month_start(now.astimezone(UTC))
+    categories = (ApiCategory.NETCODE, ApiCategory.UTILITY)
+    used = (
+        ApiCall.objects.billable()
+        .filter(category__in=categories, at__gte=start, at__lt=_next_month(start))
+        .aggregate(**{c.value: Count("pk", filter=Q(category=c)) for c in categories})
+    )
+    return [
+        QuotaStatus(
+            category=c, limit=plan_limit(c), used=used[c.value], resets_at=_next_month(start)
+        )
+        for c in categories
+    ]
 
 
 def quota_guard(category: ApiCategory, *, calls: int = 1) -> QuotaStatus:

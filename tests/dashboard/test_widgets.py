@@ -11,7 +11,9 @@ from k3clients.models import AuditEntry
 from netcodes.models import ApiCall
 from tests.dashboard.conftest import NOW
 from tests.dashboard.factories import ApiCallFactory
+from tests.factories import MembershipFactory, SiteFactory
 from tests.k3clients.factories import SmartLockFactory
+from tests.locks.factories import KitLockFactory
 
 
 def _names(rows) -> list[str]:
@@ -142,3 +144,36 @@ def test_an_empty_dashboard_says_what_to_do_next(site, site_admin_client):
     assert "Every lock is fine" in body
     assert "Link a K3 Connect account" in body
     assert "Activity log" in body  # Admins get the link
+
+
+def test_odd_battery_readings_fall_in_the_right_band_and_only_low_ones_need_attention(world):
+    account = world.healthy.account
+    for n, status in enumerate([" 7 ", "20%", "21", "45 %", "100", "", "n/a", "3.6V"]):
+        SmartLockFactory(
+            account=account, name=f"Odd {n}", battery_status=status, last_synced_at=NOW
+        )
+    health = attention.lock_health([world.site], now=NOW, limit=50)
+    # Back door (15) and Front door (90) and Side gate (80) of the world are counted too.
+    assert health.battery_bands == (1 + 2, 2, 2 + 1, 3)
+    low = {row.name: row.problems for row in health.rows if row.name.startswith("Odd")}
+    assert low == {"Odd 0": ("Battery low (7%)",), "Odd 1": ("Battery low (20%)",)}
+
+
+def test_the_home_table_puts_the_sites_with_most_locks_needing_attention_first(
+    world, site_manager, client
+):
+    calm = SiteFactory(name="Calm Court")
+    busy = SiteFactory(name="Busy Barn")
+    also_one = SiteFactory(name="Apple Yard")
+    for site, broken in ((calm, 0), (busy, 7), (also_one, 1)):
+        MembershipFactory(site=site, user=site_manager, role="manager")
+        KitLockFactory(site=site, name=f"{site.name} fine")
+        for n in range(broken):
+            KitLockFactory(site=site, name=f"{site.name} {n}", clock_needs_setting=True)
+    client.force_login(site_manager)
+    body = client.get(reverse("home")).content.decode()
+    table = body[body.index('id="your-sites"') : body.index("</table>")]
+    order = ("Busy Barn", "Harbour House", "Apple Yard", "Calm Court")
+    positions = [table.index(f">{name}</a>") for name in order]
+    assert positions == sorted(positions)  # 7, then 4 (world), then 1, then none
+    assert "Busy Barn</a>" in table and '<span class="badge text-bg-danger">7</span>' in table
