@@ -33,7 +33,8 @@ def require_role(request: HttpRequest, site: Site, role: Role) -> Role:
 
 def remember_site(request: HttpRequest, site: Site) -> None:
     """Make `site` the one the navigation's site switcher shows as current."""
-    request.session[SESSION_SITE_KEY] = site.pk
+    if request.session.get(SESSION_SITE_KEY) != site.pk:  # a session write costs a transaction
+        request.session[SESSION_SITE_KEY] = site.pk
 
 
 def kitlock_for(request: HttpRequest, lock_id: int, *, role: Role = Role.STAFF) -> KitLock:

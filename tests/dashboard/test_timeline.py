@@ -102,12 +102,13 @@ def test_the_timeline_is_bounded_and_pages_older_events_on_the_smart_lock_page(
 ):
     for minutes in range(60):
         AuditEntryFactory(lock=world.gone, date_entered=NOW - timedelta(minutes=minutes))
-    url = reverse("k3_lock_detail", args=[world.gone.pk])
-    body = site_staff_client.get(url).content.decode()
+    lock_page = site_staff_client.get(reverse("k3_lock_detail", args=[world.gone.pk])).text
+    older = reverse("smartlock_timeline", args=[world.gone.pk])
+    assert f'hx-get="{older}" hx-trigger="revealed"' in lock_page  # loaded once scrolled to
+    body = site_staff_client.get(older, HTTP_HX_REQUEST="true").content.decode()
     assert body.count('class="timeline-item') == 50
     assert "Older events" in body
     page = merge_timeline(smartlock_sources(world.gone))
-    older = reverse("smartlock_timeline", args=[world.gone.pk])
     response = site_staff_client.get(older, {"before": page.older.encode()})
     assert response.content.decode().count('class="timeline-item') == 12  # 10 + 2 lock facts
 

@@ -67,6 +67,7 @@ def test_a_manager_sees_what_is_going_on_then_follows_a_lock_and_its_door_events
 
     page.get_by_role("link", name="Front door").first.click()
     timeline = page.get_by_role("region", name="Timeline")
+    timeline.scroll_into_view_if_needed()  # a smart lock's timeline loads once scrolled to
     expect(timeline.get_by_text("alice-admin invited a phone user")).to_be_visible()
     expect(timeline.get_by_text("NetCode for Carla Cleaner")).to_be_visible()
     check_accessibility(page)

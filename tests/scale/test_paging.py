@@ -72,10 +72,3 @@ def test_the_history_lock_filter_offers_only_the_chosen_sites_locks(
     assert "Plant room" not in everything
     assert "Plant room" in chosen
     assert "Somewhere else" not in chosen
-
-
-def test_the_smart_lock_overview_shows_ten_locks_a_site_and_links_to_all(site, site_staff_client):
-    _estate(site, 0, 25)
-    page = site_staff_client.get(reverse("k3_index")).text
-    assert page.count('href="/smart-locks/locks/') == 10
-    assert "All 25 smart locks of" in page
