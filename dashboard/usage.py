@@ -14,11 +14,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Left, StrIndex, TruncDate
 
+from dashboard.cached import newest_ids, remember
 from dashboard.charts import Chart, cumulative_chart
 from k3clients.sync.budget import sync_share
 from locks.models import Membership, Site
 from netcodes.models import ApiCall, ApiCategory
-from netcodes.quota import QuotaStatus, quota_status
+from netcodes.quota import QuotaStatus, plan_limit
 
 if TYPE_CHECKING:
     from locks.models.sites import AnyUser
@@ -27,7 +28,9 @@ OTHER_SITES = "People of other sites"
 OTHER_PEOPLE = "Everyone else of your sites"
 # Hundreds of names make a table nobody reads; the CSV export names everyone.
 PEOPLE_SHOWN = 20
+RECENT_CALLS = 50
 NO_PERSON = "No person (background tasks)"
+REMOVED_PERSON = "A removed account"
 PEOPLE = "People's own actions"
 LEDGER_CSV_COLUMNS = [
     "at (UTC)",
@@ -79,6 +82,8 @@ class UsageReport:
     by_user: list[Split]
     by_task: list[Split]
     charts: list[Chart]
+    by_operation: list[dict]
+    recent: list[tuple[ApiCall, str]]
 
 
 def month_bounds(now: datetime) -> tuple[datetime, datetime]:
@@ -107,16 +112,67 @@ def _month_calls(now: datetime):
     return ApiCall.objects.billable().filter(at__gte=start, at__lt=end)
 
 
-def calls_per_day(now: datetime) -> list[tuple[date, int, int]]:
-    """(day, NetCode calls, Utility calls) for every day of this UTC month (one query)."""
-    start, _ = month_bounds(now)
-    counts = (
-        _month_calls(now)
-        .annotate(day=TruncDate("at", tzinfo=UTC))
+def _task_name() -> Case:
+    """The task without its run id ("sync:123" is "sync"), read from a `colon` annotation."""
+    return Case(
+        When(task="", then=Value(PEOPLE)),
+        When(Q(colon__gt=0), then=Left("task", F("colon") - 1)),
+        default=F("task"),
+        output_field=CharField(),
+    )
+
+
+@dataclass(frozen=True)
+class LedgerMonth:
+    """This month's ledger counted once: what every viewer's usage page is drawn from."""
+
+    per_day: dict[tuple[date, str], int]
+    by_user: list[dict]
+    by_task: list[dict]
+    by_operation: list[dict]
+    recent: list[ApiCall]
+
+
+def _count_month(now: datetime) -> LedgerMonth:
+    """The month's calls per day, person, task and operation, and the latest 50 (5 queries)."""
+    billable = _month_calls(now).order_by()
+    per_day = (
+        billable.annotate(day=TruncDate("at", tzinfo=UTC))
         .values("day", "category")
         .annotate(n=Count("pk"))
     )
-    found = {(row["day"], row["category"]): row["n"] for row in counts}
+    start, end = month_bounds(now)
+    # A range on the indexed time, not EXTRACT(MONTH …), which reads the whole year.
+    month = ApiCall.objects.filter(at__gte=start, at__lt=end)
+    return LedgerMonth(
+        per_day={(row["day"], row["category"]): row["n"] for row in per_day},
+        by_user=list(billable.values("user_id", "category").annotate(n=Count("pk"))),
+        by_task=list(
+            billable.annotate(colon=StrIndex("task", Value(":")))
+            .annotate(name=_task_name())
+            .values("name", "category")
+            .annotate(n=Count("pk"))
+        ),
+        by_operation=list(
+            month.values("category", "operation")
+            .annotate(calls=Count("id"))
+            .order_by("category", "operation")
+        ),
+        recent=list(month.order_by("-at", "-pk")[:RECENT_CALLS]),
+    )
+
+
+def ledger_month(now: datetime) -> LedgerMonth:
+    """`_count_month`, kept until the ledger records a call (rows are only ever added)."""
+    (newest,) = newest_ids(ApiCall)
+    start, _ = month_bounds(now)
+    return remember(f"usage:month:{start:%Y-%m}:{newest}", lambda: _count_month(now))
+
+
+def calls_per_day(now: datetime, month: LedgerMonth | None = None) -> list[tuple[date, int, int]]:
+    """(day, NetCode calls, Utility calls) for every day of this UTC month."""
+    found = (month or ledger_month(now)).per_day
+    start, _ = month_bounds(now)
     days = calendar.monthrange(start.year, start.month)[1]
     return [
         (d, found.get((d, ApiCategory.NETCODE), 0), found.get((d, ApiCategory.UTILITY), 0))
@@ -150,12 +206,17 @@ def _busiest(rows: list[dict], named: set[int] | None) -> set[int]:
     return set(sorted(totals, key=lambda pk: (-totals[pk], pk))[:PEOPLE_SHOWN])
 
 
+def _names(user_ids: set[int]) -> dict[int, str]:
+    return dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+
+
 def split_by_user(user: AnyUser, now: datetime) -> list[Split]:
     """This month's calls of the busiest people; the others are counted together."""
-    rows = list(_month_calls(now).values("user_id", "category").annotate(n=Count("pk")).order_by())
-    named = named_user_ids(user)
-    shown = _busiest(rows, named)
-    names = dict(get_user_model().objects.filter(pk__in=shown).values_list("pk", "username"))
+    rows, named = ledger_month(now).by_user, named_user_ids(user)
+    return _user_splits(rows, named, _names(_busiest(rows, named)))
+
+
+def _user_splits(rows: list[dict], named: set[int] | None, names: dict[int, str]) -> list[Split]:
 
     def label(row: dict) -> str:
         if row["user_id"] is None:
@@ -167,24 +228,16 @@ def split_by_user(user: AnyUser, now: datetime) -> list[Split]:
     return _splits(rows, label)
 
 
-def split_by_task(now: datetime) -> list[Split]:
-    """This month's calls per task, "sync:123" counted as "sync" (one query)."""
-    colon = StrIndex("task", Value(":"))
-    name = Case(
-        When(task="", then=Value(PEOPLE)),
-        When(Q(colon__gt=0), then=Left("task", F("colon") - 1)),
-        default=F("task"),
-        output_field=CharField(),
-    )
-    rows = list(
-        _month_calls(now)
-        .annotate(colon=colon)
-        .annotate(name=name)
-        .values("name", "category")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return _splits(rows, lambda row: row["name"])
+def split_by_task(now: datetime, month: LedgerMonth | None = None) -> list[Split]:
+    """This month's calls per task, "sync:123" counted as "sync"."""
+    return _splits((month or ledger_month(now)).by_task, lambda row: row["name"])
+
+
+def recent_calls(
+    month: LedgerMonth, named: set[int] | None, names: dict[int, str]
+) -> list[tuple[ApiCall, str]]:
+    """The latest calls with who made them, named only to those who share a site with them."""
+    return [(call, caller_label(call, named, names)) for call in month.recent]
 
 
 def _projection(quota: QuotaStatus, now: datetime) -> Projection:
@@ -210,13 +263,24 @@ def _chart(category: ApiCategory, days: list, projection: Projection, now: datet
     )
 
 
+def _quota(category: ApiCategory, used: int, end: datetime) -> QuotaStatus:
+    return QuotaStatus(category=category, limit=plan_limit(category), used=used, resets_at=end)
+
+
 def usage_report(user: AnyUser, *, now: datetime) -> UsageReport:
-    """Everything the usage page shows besides the latest calls."""
+    """Everything the usage page shows, from the month's ledger counted once."""
+    named = named_user_ids(user)
     start, end = month_bounds(now)
-    days = calls_per_day(now)
+    month = ledger_month(now)
+    # One read of the names: the busiest people and the callers of the latest calls.
+    callers = {call.user_id for call in month.recent if call.user_id is not None}
+    names = _names(_busiest(month.by_user, named) | callers)
+    days = calls_per_day(now, month)
+    # The days count the same billable calls of the same month as the quota does.
+    used = (sum(n for _, n, _ in days), sum(u for _, _, u in days))
     projections = [
-        _projection(quota_status(c, now=now), now)
-        for c in (ApiCategory.NETCODE, ApiCategory.UTILITY)
+        _projection(_quota(category, calls, end), now)
+        for category, calls in zip((ApiCategory.NETCODE, ApiCategory.UTILITY), used, strict=True)
     ]
     share = sync_share()
     charts = [
@@ -229,19 +293,24 @@ def usage_report(user: AnyUser, *, now: datetime) -> UsageReport:
         days=days,
         projections=projections,
         sync_share=share,
-        by_user=split_by_user(user, now),
-        by_task=split_by_task(now),
+        by_user=_user_splits(month.by_user, named, names),
+        by_task=split_by_task(now, month),
         charts=charts,
+        by_operation=month.by_operation,
+        recent=recent_calls(month, named, names),
     )
 
 
-def caller_label(call: ApiCall, named: set[int] | None) -> str:
+def caller_label(call: ApiCall, named: set[int] | None, names: dict[int, str] | None = None) -> str:
     """Who made a call, without naming people of sites the viewer does not belong to."""
     if call.user_id is None:
         return call.task or "portal"
     if named is not None and call.user_id not in named:
         return OTHER_SITES
-    return str(call.user)
+    if names is None:
+        return str(call.user)
+    # Counted before its account was removed: the ledger no longer names anyone.
+    return names.get(call.user_id, REMOVED_PERSON)
 
 
 def ledger_csv_rows(user: AnyUser, *, now: datetime) -> Iterator[list]:

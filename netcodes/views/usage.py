@@ -6,28 +6,22 @@ from datetime import UTC
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from dashboard.usage import (
-    PEOPLE_SHOWN,
-    caller_label,
-    ledger_csv_rows,
-    month_bounds,
-    named_user_ids,
-    usage_report,
-)
+from dashboard.usage import PEOPLE_SHOWN, ledger_csv_rows, usage_report
 from dashboard.views import stream_csv
 from locks.models import Membership, Role
-from netcodes.models import ApiCall
 
 USAGE_DENIED = "The API usage is shown to the Managers and Admins of a site."
 
 
 def usage(request: HttpRequest) -> HttpResponse:
-    """This month's calls per day, category, operation, person and task; the latest calls."""
+    """This month's calls per day, category, operation, person and task; the latest calls.
+
+    The month's counts are kept until the ledger records a call; see dashboard.usage.
+    """
     user = request.user
     may_see = (
         user.is_superuser
@@ -38,16 +32,6 @@ def usage(request: HttpRequest) -> HttpResponse:
     now = timezone.now().astimezone(UTC)
     if request.GET.get("export") == "csv":
         return stream_csv(ledger_csv_rows(user, now=now), f"api-usage-{now:%Y-%m}.csv")
-    start, end = month_bounds(now)
-    # A range on the indexed time, not EXTRACT(MONTH …), which reads the whole year.
-    month = ApiCall.objects.filter(at__gte=start, at__lt=end)
-    named = named_user_ids(user)
-    recent = [(call, caller_label(call, named)) for call in month.select_related("user")[:50]]
-    by_operation = (
-        month.values("category", "operation")
-        .annotate(calls=Count("id"))
-        .order_by("category", "operation")
-    )
     report = usage_report(user, now=now)
     return render(
         request,
@@ -55,8 +39,8 @@ def usage(request: HttpRequest) -> HttpResponse:
         {
             "plan": settings.CODELOCKS_PLAN,
             "quotas": [projection.quota for projection in report.projections],
-            "by_operation": by_operation,
-            "recent": recent,
+            "by_operation": report.by_operation,
+            "recent": report.recent,
             "report": report,
             "people_shown": PEOPLE_SHOWN,
         },

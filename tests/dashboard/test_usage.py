@@ -108,3 +108,24 @@ def test_the_usage_csv_holds_the_months_ledger_without_other_sites_people(
 def test_staff_are_refused_the_usage_page_and_its_csv(site_staff_client):
     assert site_staff_client.get(reverse("usage")).status_code == 403
     assert site_staff_client.get(reverse("usage"), {"export": "csv"}).status_code == 403
+
+
+def test_a_call_shows_on_the_usage_page_as_soon_as_the_ledger_has_it(
+    site_manager, outsider, site_manager_client
+):
+    _seed_ledger(site_manager, outsider)
+    site_manager_client.get(reverse("usage"))  # the month is counted and kept
+    ApiCallFactory(category="netcode", operation="netcode-fresh", user=site_manager)
+    body = site_manager_client.get(reverse("usage")).content.decode()
+    assert "netcode-fresh" in body  # in the latest calls and by operation
+    assert '<p class="display-6 mb-1">3 <span' in body  # NetCode calls used: 2 + 1
+
+
+def test_the_latest_calls_name_people_of_the_viewers_sites_only(
+    site_manager, outsider, site_manager_client
+):
+    _seed_ledger(site_manager, outsider)
+    body = site_manager_client.get(reverse("usage")).content.decode()
+    latest = body[body.index("Latest calls") :]
+    assert "<td>mo-manager</td>" in latest and f"<td>{OTHER_SITES}</td>" in latest
+    assert "olga-outsider" not in latest
