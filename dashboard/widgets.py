@@ -179,11 +179,12 @@ def may_see_usage(user: AnyUser) -> bool:
 
 
 def usage_this_month(
-    user: AnyUser, *, now: datetime, version: int | None = None
+    user: AnyUser, *, now: datetime, version: int | None = None, visible: bool | None = None
 ) -> list[QuotaStatus]:
-    """This month's NetCode and Utility calls against the plan, for those who may see them;
-    with the ledger's newest id as `version`, counted again only when a call is recorded."""
-    if not may_see_usage(user):
+    """This month's NetCode and Utility calls against the plan, for those who may see them
+    (`visible` when the caller knows); with the ledger's newest id as `version`, counted again
+    only when a call is recorded."""
+    if not (may_see_usage(user) if visible is None else visible):
         return []
     if version is None:
         return quota_statuses(now=now)
@@ -285,7 +286,13 @@ def cached_health(
 
 
 def dashboard_context(
-    user: AnyUser, sites: Sequence[Site], *, now: datetime, health_ttl: int = 0, page: str = "site"
+    user: AnyUser,
+    sites: Sequence[Site],
+    *,
+    now: datetime,
+    health_ttl: int = 0,
+    page: str = "site",
+    usage_visible: bool | None = None,
 ) -> dict:
     """Every widget of the dashboard for these sites (a bounded number of queries).
 
@@ -311,7 +318,7 @@ def dashboard_context(
         "starting_today": later,
         "pending": pending,
         "door_events": cached_door_events(sites, version=f"{scope}:{versions.audit}"),
-        "quotas": usage_this_month(user, now=now, version=versions.ledger),
+        "quotas": usage_this_month(user, now=now, version=versions.ledger, visible=usage_visible),
         "battery_chart": battery_chart(health.battery_bands),
         "events_chart": events_per_day(sites, now=now, version=f"{scope}:{versions.audit}"),
         "has_smart_locks": bool(health.smart_locks),
