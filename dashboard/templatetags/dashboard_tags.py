@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.safestring import SafeString
 
+from dashboard import widget_html
 from dashboard.chart_html import chart_html
 from dashboard.charts import Chart
 from dashboard.timeline import kitlock_sources, merge_timeline, smartlock_sources
+
+if TYPE_CHECKING:
+    from dashboard.widgets import Listing
 
 register = template.Library()
 
@@ -31,3 +36,21 @@ def lock_timeline(lock: Any) -> dict[str, Any]:
 def chart(chart: Chart) -> SafeString:
     """An SVG chart with its numbers as text and a table for screen readers."""
     return chart_html(chart)
+
+
+@register.simple_tag
+def code_items(listing: Listing, show_site: bool) -> SafeString:
+    """The items of a code list."""
+    return widget_html.code_items(listing, show_site)
+
+
+@register.simple_tag
+def door_items(entries: list) -> SafeString:
+    """The items of the latest door events."""
+    return widget_html.door_items(entries)
+
+
+@register.simple_tag
+def pending_items(listing: Listing, show_site: bool, now: datetime) -> SafeString:
+    """The items of the pending phone invitations."""
+    return widget_html.pending_items(listing, show_site, now)

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from dashboard import attention, widgets
+from dashboard import attention, widget_html, widgets
 from k3clients.models import AuditEntry
-from netcodes.models import ApiCall
+from netcodes.models import ApiCall, NetCodeIssue
 from tests.dashboard.conftest import NOW
 from tests.dashboard.factories import ApiCallFactory
 from tests.factories import MembershipFactory, SiteFactory
@@ -177,3 +177,17 @@ def test_the_home_table_puts_the_sites_with_most_locks_needing_attention_first(
     positions = [table.index(f">{name}</a>") for name in order]
     assert positions == sorted(positions)  # 7, then 4 (world), then 1, then none
     assert "Busy Barn</a>" in table and '<span class="badge text-bg-danger">7</span>' in table
+
+
+def test_the_lists_draw_times_on_the_sites_clock_and_escape_what_people_typed(world):
+    issue = NetCodeIssue.objects.get(recipient_name="Carla Cleaner")
+    issue.recipient_name = "<b>Carla</b>"
+    issue.save()
+    active = widgets.codes_active_now([world.site], now=NOW)
+    html = widget_html.code_items(active, show_site=True)
+    assert "&lt;b&gt;Carla&lt;/b&gt;" in html and "<b>" not in html
+    assert "14 Jul 10:00 \u2013 14 Jul 12:00 · Harbour House" in html  # London, not UTC
+    doors = widget_html.door_items(widgets.latest_door_events([world.site]))
+    assert "14 Jul 10:55</time> · <strong>Unlock</strong>" in doors
+    pending = widget_html.pending_items(widgets.pending_invitations([world.site]), False, NOW)
+    assert "newbie@example.com on <a" in pending
