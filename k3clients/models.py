@@ -13,6 +13,7 @@ from django.db.models import Q
 from k3clients.periods import describe, from_api
 from locks.crypto import EncryptedTextField
 from locks.models import Site
+from locks.models.sites import on_visible_sites
 from netcodes.targets import NetCodeTarget
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def _visible_sites(user: AnyUser) -> models.QuerySet[Site]:
 class K3AccountQuerySet(models.QuerySet["K3Account"]):
     def visible_to(self, user: AnyUser) -> K3AccountQuerySet:
         """Accounts linked to the sites this user belongs to."""
-        return self.filter(site__in=_visible_sites(user))
+        return on_visible_sites(self, user)
 
 
 class K3Account(models.Model):
@@ -134,7 +135,7 @@ KEY_REFUSED_NO_CODES = (
 class SmartLockQuerySet(models.QuerySet["SmartLock"]):
     def visible_to(self, user: AnyUser) -> SmartLockQuerySet:
         """Smart locks of the sites this user belongs to."""
-        return self.filter(site__in=_visible_sites(user))
+        return on_visible_sites(self, user)
 
     def present(self) -> SmartLockQuerySet:
         """Locks still on their account."""
@@ -241,7 +242,7 @@ class SmartLock(LockCondition, models.Model):
 class PhoneClientQuerySet(models.QuerySet["PhoneClient"]):
     def visible_to(self, user: AnyUser) -> PhoneClientQuerySet:
         """Phone clients of the smart locks of this user's sites."""
-        return self.filter(lock__site__in=_visible_sites(user))
+        return on_visible_sites(self, user, site="lock__site")
 
 
 class PhoneClient(models.Model):
@@ -356,7 +357,7 @@ FINISHED = (SyncStatus.DONE, SyncStatus.FAILED, SyncStatus.SKIPPED)
 class SyncRunQuerySet(models.QuerySet["SyncRun"]):
     def visible_to(self, user: AnyUser) -> SyncRunQuerySet:
         """Sync runs of the sites this user belongs to."""
-        return self.filter(site__in=_visible_sites(user))
+        return on_visible_sites(self, user)
 
     def unfinished(self) -> SyncRunQuerySet:
         return self.exclude(status__in=FINISHED)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from locks.crypto import EncryptedTextField
-from locks.models.sites import Site, validate_time_zone
+from locks.models.sites import Site, on_visible_sites, validate_time_zone
 from netcodes.targets import NetCodeTarget
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def identifier_error(model: str, identifier: str) -> str | None:
 class KitLockQuerySet(models.QuerySet["KitLock"]):
     def visible_to(self, user: AnyUser) -> KitLockQuerySet:
         """KitLocks of the sites this user belongs to."""
-        return self.filter(site__in=Site.objects.visible_to(user))
+        return on_visible_sites(self, user)
 
     def search(self, text: str) -> KitLockQuerySet:
         """Locks whose name, location, notes, timecode or identifier contain `text`."""
