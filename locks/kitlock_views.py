@@ -20,10 +20,13 @@ from locks.kitlock_forms import (
 )
 from locks.listing import lock_page
 from locks.models import Role, Site
+from locks.paging import uncounted_page
 from netcodes.models import NetCodeIssue
 from netcodes.quota import QuotaExhausted
 
 NOT_AN_ADMIN = "Only the Admins of a site can add locks to it."
+# The codes starting last; the NetCode history, filtered to the lock, has every one of them.
+NETCODES_SHOWN = 10
 
 
 def kitlock_list(request: HttpRequest) -> HttpResponse:
@@ -112,11 +115,10 @@ def kitlock_detail(request: HttpRequest, lock_id: int) -> HttpResponse:
     """A lock's page: what the portal knows of it and the codes generated for it."""
     lock = kitlock_for(request, lock_id)
     role = lock.site.role_of(request.user)
-    issues = (
-        NetCodeIssue.objects.filter(netcode__kitlock=lock)
-        .select_related("netcode__site", "requested_by")
-        .order_by("-netcode__starts_at", "-pk")[:50]
+    codes = NetCodeIssue.objects.filter(netcode__kitlock=lock).select_related(
+        "netcode__site", "requested_by"
     )
+    issues = uncounted_page(codes.order_by("-netcode__starts_at", "-pk"), 1, NETCODES_SHOWN)
     return render(
         request,
         "locks/kitlock_detail.html",

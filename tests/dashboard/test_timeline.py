@@ -92,8 +92,11 @@ def test_a_kitlock_timeline_shows_clock_care_and_codes_but_not_other_locks(
     site_manager_client.post(reverse("kitlock_clock", args=[lock.pk]))
     page = merge_timeline(kitlock_sources(lock))
     assert [e.title for e in page.events] == ["mo-manager set a lock's clock"]
-    body = site_manager_client.get(reverse("kitlock_detail", args=[lock.pk])).content.decode()
-    assert "Timeline" in body and "set a lock&#x27;s clock" in body
+    lock_page = site_manager_client.get(reverse("kitlock_detail", args=[lock.pk])).text
+    timeline = reverse("kitlock_timeline", args=[lock.pk])
+    assert f'hx-get="{timeline}" hx-trigger="revealed"' in lock_page  # loaded once scrolled to
+    body = site_manager_client.get(timeline, HTTP_HX_REQUEST="true").content.decode()
+    assert "set a lock&#x27;s clock" in body
     assert "Carla Cleaner" not in body  # a code of another lock
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from codelocks.sandbox.faults import rule_from_json
 from locks.kitlock_forms import G3_BY_HAND
+from locks.kitlock_views import NETCODES_SHOWN
 from locks.models import KitLock
 from locks.models.kitlocks import (
     IDENTIFIER_C2,
@@ -15,6 +19,7 @@ from locks.models.kitlocks import (
     TIMECODE_FORMAT,
     TIMECODE_NOT_A_DATE,
 )
+from tests.dashboard.factories import NetCodeFactory, NetCodeIssueFactory
 from tests.locks.factories import KitLockFactory
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +172,22 @@ def test_an_admin_records_the_lock_netcode_mode(site, site_admin_client):
     site_admin_client.post(reverse("kitlock_edit", args=[lock.pk]), data)
     lock.refresh_from_db()
     assert lock.get_netcode_mode_display() == "Rental"
+
+
+def test_the_lock_page_shows_its_latest_codes_and_leads_to_every_one(site, site_staff_client):
+    lock = KitLockFactory(site=site)
+    now = timezone.now()
+    for hours in range(NETCODES_SHOWN + 2):
+        NetCodeIssueFactory(
+            netcode=NetCodeFactory(site=site, kitlock=lock, starts_at=now - timedelta(hours=hours)),
+            recipient_name=f"Guest {hours:02d}",
+        )
+
+    page = site_staff_client.get(reverse("kitlock_detail", args=[lock.pk])).text
+
+    assert f"Guest {NETCODES_SHOWN - 1:02d}" in page
+    assert f"Guest {NETCODES_SHOWN:02d}" not in page
+    history = f"{reverse('netcode_history')}?site={site.pk}&amp;lock=kitlock:{lock.pk}"
+    assert f'href="{history}">Every NetCode of {lock.name}</a>' in page
+    timeline = reverse("kitlock_timeline", args=[lock.pk])
+    assert f'href="{timeline}">Show the timeline</a>' in page
