@@ -152,6 +152,7 @@ def netcode_generate(
     netcode, from_history = _netcode_obtain(plan, user)
     issue = NetCodeIssue.objects.create(
         netcode=netcode,
+        site_id=netcode.site_id,
         batch=batch,
         requested_by=user,
         recipient_name=recipient_name,

@@ -23,7 +23,7 @@ NETCODE_FIELDS = [
     "created_by", "created_at",
 ]  # fmt: skip
 ISSUE_FIELDS = [
-    "id", "netcode", "requested_by", "requested_at", "recipient_name", "recipient_email",
+    "id", "netcode", "site", "requested_by", "requested_at", "recipient_name", "recipient_email",
     "note", "from_history", "sent_to", "sent_at",
 ]  # fmt: skip
 CALL_FIELDS = ["id", "at", "category", "operation", "method", "status", "elapsed_ms", "user",
@@ -72,6 +72,7 @@ def _issue_rows(
     rng: random.Random, asked: list, pk: int, events: list
 ) -> Iterator[tuple[Any, ...]]:
     for netcode_id, at, user, *lock in asked:
+        site_id = lock[0]  # lock: site id, kind, lock id, lock name (for the activity log)
         repeats = [(at, False)]
         if rng.random() < REPEAT_SHARE:
             repeats.append((at + timedelta(minutes=rng.randint(5, 600)), True))
@@ -79,8 +80,8 @@ def _issue_rows(
             name, email = person(rng, pk)
             events.append((pk, when, user, name, from_history, *lock))
             sent = email if rng.random() < 0.4 else ""
-            yield (pk, netcode_id, user, when, name, email, rng.choice(NOTES), from_history,
-                   sent, when if sent else None)  # fmt: skip
+            yield (pk, netcode_id, site_id, user, when, name, email, rng.choice(NOTES),
+                   from_history, sent, when if sent else None)  # fmt: skip
             pk += 1
 
 

@@ -62,7 +62,7 @@ ROW_FIELDS = (
     "sent_to",
     "requested_by__username",
     "netcode__lock_name",
-    "netcode__site_id",
+    "site_id",
     "netcode__starts_at",
     "netcode__ends_at",
     "netcode__duration_label",
@@ -78,7 +78,8 @@ def _filtered(request: HttpRequest, form: HistoryFilterForm) -> NetCodeIssueQuer
         return issues
     data = form.cleaned_data
     if data["site"]:
-        issues = issues.filter(netcode__site=data["site"])
+        # The issue's own site: its index gives a quiet site's page as fast as a busy one's.
+        issues = issues.filter(site=data["site"])
     lock_filter = form.lock_filter()
     if lock_filter:
         issues = issues.filter(**{f"netcode__{k}": v for k, v in lock_filter.items()})
@@ -112,7 +113,7 @@ def netcode_history(request: HttpRequest) -> HttpResponse:
     sort = form.cleaned_data.get("sort") if form.is_valid() else ""
     issues = _filtered(request, form).order_by(*HISTORY_SORTS.get(sort or "asked"))
     if request.GET.get("export") == "csv":
-        return _csv(issues.select_related("netcode__site", "requested_by"))
+        return _csv(issues.select_related("netcode", "site", "requested_by"))
     page = uncounted_page(issues.values(*ROW_FIELDS), request.GET.get("page"), PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
@@ -137,7 +138,7 @@ def _rows(
     months = [""] + [str(MONTHS_3[m]).title() for m in range(1, 13)]
     rows = []
     for issue in issues:
-        site_name, zone = site_clocks[issue["netcode__site_id"]]
+        site_name, zone = site_clocks[issue["site_id"]]
         tz = zoneinfo.ZoneInfo(zone)
         code = issue["netcode__code"] or ""
         rows.append(
@@ -174,10 +175,10 @@ def _csv(issues: NetCodeIssueQuerySet) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for issue in issues.iterator(chunk_size=500):
-        nc, tz = issue.netcode, issue.netcode.site.tz
+        nc, tz = issue.netcode, issue.site.tz
         writer.writerow(
             [
-                nc.site.name,
+                issue.site.name,
                 nc.lock_name,
                 nc.lock_location,
                 nc.lock_model,

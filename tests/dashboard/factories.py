@@ -41,6 +41,7 @@ class NetCodeIssueFactory(factory.django.DjangoModelFactory):
         model = NetCodeIssue
 
     netcode = factory.SubFactory(NetCodeFactory)
+    site = factory.SelfAttribute("netcode.site")
     recipient_name = factory.Sequence(lambda n: f"Guest {n}")
 
 
