@@ -41,9 +41,17 @@ def _busiest() -> tuple[Site, KitLock, SmartLock]:
     return site, kitlock, smartlock
 
 
+def _quietest(busiest: Site) -> Site:
+    """The Manager's site (other than the busiest) with the fewest NetCodes: the history's worst
+    case, as it must look further back through every site's codes to fill a page."""
+    managed = Site.objects.filter(memberships__role=Role.MANAGER).exclude(pk=busiest.pk)
+    return managed.annotate(codes=Count("netcodes")).order_by("codes", "name").first() or busiest
+
+
 def page_list() -> list[PageSpec]:
     """The trivial page first, then every list and detail page."""
     site, kitlock, lock = _busiest()
+    quiet = _quietest(site)
 
     def admin(name: str, *args: object, query: str = "") -> str:
         return reverse(f"admin:{name}", args=args) + (f"?{query}" if query else "")
@@ -100,6 +108,7 @@ def page_list() -> list[PageSpec]:
         PageSpec("smart lock timeline", reverse("smartlock_timeline", args=[lock.pk])),
         PageSpec("NetCode history", reverse("netcode_history")),
         PageSpec("NetCode history, one site", reverse("netcode_history") + f"?site={site.pk}"),
+        PageSpec("NetCode history, quiet site", reverse("netcode_history") + f"?site={quiet.pk}"),
         PageSpec("NetCode history, person", reverse("netcode_history") + "?person=grace"),
         PageSpec(
             "audit browser", reverse("audit_browser"), admin("k3clients_auditentry_changelist")
@@ -110,6 +119,7 @@ def page_list() -> list[PageSpec]:
             admin("k3clients_auditentry_changelist", query="entry_type=Sync"),
         ),
         PageSpec("audit browser, search", reverse("audit_browser") + "?q=Bluetooth"),
+        PageSpec("audit browser, word in no entry", reverse("audit_browser") + "?q=Zanzibar"),
         PageSpec("usage", reverse("usage")),
         PageSpec("sync page", reverse("k3_sync_page", args=[site.pk])),
     ]
