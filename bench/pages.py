@@ -5,8 +5,10 @@ each page in-process through Django's test client and the real middleware, as a 
 as a Manager of every other site: warm-up, then N timed requests; median, p95, SQL queries and
 peak Python memory of one request. Each timed request of a page follows one of the trivial page,
 and "x trivial" divides the two medians of those same moments, so a busy machine's changing load
-does not tilt the ratio. Also NetCode generation end to end against a sandbox.
-PostgreSQL when DATABASE_URL is set (full sizes), else SQLite in var/ at --scale 0.05.
+does not tilt the ratio. Pages that keep figures in the cache are timed twice: warm, and with
+the cache emptied before every request (the first visit after a change). Also NetCode
+generation end to end against a sandbox. PostgreSQL when DATABASE_URL is set (full sizes),
+else SQLite in var/ at --scale 0.05.
 """
 
 from __future__ import annotations
@@ -78,6 +80,17 @@ def _get(client: Any, url: str) -> Callable[[], Any]:
     return lambda: client.get(url)
 
 
+def _get_uncached(client: Any, url: str) -> Callable[[], Any]:
+    """The page as the first person after a change sees it: every cached figure recomputed."""
+    from django.core.cache import cache
+
+    def request() -> Any:
+        cache.clear()
+        return client.get(url)
+
+    return request
+
+
 def _row(label: str, ours: Figures, manager: Figures | None, admin: Figures | None):
     def ms(figures: Figures | None) -> str:
         return f"{figures.median_ms:.1f}" if figures else "—"
@@ -127,6 +140,10 @@ def bench_pages(runs: int) -> str:
             raise SystemExit(f"{page.label}: answered {ours.status}")
         rows.append(_row(page.label, ours, theirs, admin))
         print(f"  {page.label}: {ours.median_ms:.1f} ms", file=sys.stderr)
+        if page.cached:
+            cold = measure(_get_uncached(superuser, page.url), runs=runs, beside=trivial)
+            cold_manager = measure(_get_uncached(manager, page.url), runs=runs)
+            rows.append(_row(f"{page.label}, nothing cached", cold, cold_manager, None))
     header = [
         "page (superuser)", "median ms", "p95 ms", "trivial page beside ms", "x trivial",
         "queries", "Manager median ms", "Manager queries", "admin changelist median ms",
