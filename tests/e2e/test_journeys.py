@@ -30,7 +30,7 @@ def test_a_member_signs_in_sees_only_their_sites_and_signs_out(page, site_staff,
 
     sign_in(page, "sam-staff")
     expect(page.get_by_role("heading", name="Your sites")).to_be_visible()
-    expect(page.get_by_role("link", name="Harbour House", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Dashboard of Harbour House")).to_be_visible()
     expect(page.get_by_text("Riverside Depot")).to_have_count(0)
     check_accessibility(page)
     screenshot(page, "home")
