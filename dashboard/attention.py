@@ -7,7 +7,7 @@ database in four small queries, and only the rows drawn become Python objects.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 
-from k3clients.models import LOW_BATTERY_PERCENT, LockCondition, SmartLock, battery_percent
+from dashboard.scope import on_sites
+from k3clients.models import (
+    LOW_BATTERY_PERCENT,
+    K3Account,
+    LockCondition,
+    SmartLock,
+    battery_percent,
+)
 from locks.models import KitLock, Site
 
 if TYPE_CHECKING:
@@ -41,7 +48,7 @@ BATTERY_BUCKETS = (
 )
 KIT, SMART = 0, 1
 ROW_COLUMNS = (
-    "row_severity", "row_site_name", "row_sort", "row_kind", "row_pk", "row_site_id", "row_name",
+    "row_severity", "row_site_rank", "row_sort", "row_kind", "row_pk", "row_site_id", "row_name",
     "row_flag_a", "row_flag_b", "row_battery", "row_gone_at", "row_synced_at",
 )  # fmt: skip
 
@@ -133,14 +140,14 @@ def _band(percent: int | None) -> int:
     return 0 if percent <= LOW_BATTERY_PERCENT else 1 if percent <= 50 else 2
 
 
-def _battery_readings(sites: Sequence[int]) -> tuple[Q, tuple[int, int, int, int]]:
+def _battery_readings(where: Q) -> tuple[Q, tuple[int, int, int, int]]:
     """Which stored readings are low, and the present locks per band (one query).
 
     Locks report a few hundred distinct strings at most: reading each once in Python keeps
     the one parsing rule (`battery_percent`) and spares PostgreSQL a regex per lock.
     """
     readings = (
-        SmartLock.objects.filter(site__in=sites)
+        SmartLock.objects.filter(where)
         .values_list("battery_status")
         .annotate(present=Count("pk", filter=Q(gone_at__isnull=True)))
         .order_by()
@@ -156,16 +163,22 @@ def _battery_readings(sites: Sequence[int]) -> tuple[Q, tuple[int, int, int, int
     return is_low, (bands[0], bands[1], bands[2], bands[3])
 
 
+def _key_rejected() -> Q:
+    # A hashed list of the few refused accounts: joining every lock to its account costs more.
+    return Q(account__in=K3Account.objects.filter(key_rejected_at__isnull=False).values("pk"))
+
+
 def _smart_conditions(is_low: Q, now: datetime) -> tuple[Q, Q]:
     """(severe, minor) problems of a smart lock as SQL conditions, as `smartlock_problems`."""
     stale = Q(gone_at__isnull=True) & (
         Q(last_synced_at__isnull=True) | Q(last_synced_at__lt=now - STALE_SYNC_AFTER)
     )
-    severe = Q(account__key_rejected_at__isnull=False) | is_low
+    severe = _key_rejected() | is_low
     return severe, Q(gone_at__isnull=False) | stale
 
 
 KIT_ATTENTION = Q(initialised_at__isnull=True) | Q(clock_needs_setting=True)
+KIT_SEVERE = Q(initialised_at__isnull=False, clock_needs_setting=True)
 NO_TIME = Value(None, output_field=DateTimeField())
 INT = IntegerField()
 
@@ -174,68 +187,114 @@ def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def _per_site(sites: Sequence[int], severe: Q, minor: Q, is_low: Q) -> tuple[list[SiteLocks], int]:
-    """Locks, locks needing attention and low batteries per site (two queries)."""
+@dataclass
+class _Tally:
+    """One site's counts while they are added up: locks, low batteries, and locks needing
+    attention by severity (index 1 to 3)."""
+
+    locks: int = 0
+    smart: int = 0
+    low: int = 0
+    severity: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+
+    def site_locks(self, site_id: int) -> SiteLocks:
+        return SiteLocks(site_id, self.locks, sum(self.severity), self.low)
+
+
+def _per_site(where: Q, severe: Q, minor: Q, is_low: Q) -> dict[int, _Tally]:
+    """Locks, low batteries and locks needing attention by severity per site (two queries)."""
     kit = (
-        KitLock.objects.filter(site__in=sites)
-        .values_list("site_id")
-        .annotate(n=Count("pk"), bad=Count("pk", filter=KIT_ATTENTION))
-        .order_by()
-    )
-    smart = (
-        SmartLock.objects.filter(site__in=sites)
+        KitLock.objects.filter(where)
         .values_list("site_id")
         .annotate(
             n=Count("pk"),
-            bad=Count("pk", filter=severe | minor),
+            waiting=Count("pk", filter=Q(initialised_at__isnull=True)),
+            clock=Count("pk", filter=KIT_SEVERE),
+        )
+        .order_by()
+    )
+    smart = (
+        SmartLock.objects.filter(where)
+        .values_list("site_id")
+        .annotate(
+            n=Count("pk"),
+            severe=Count("pk", filter=severe),
+            minor=Count("pk", filter=minor & ~severe),
             low=Count("pk", filter=is_low & Q(gone_at__isnull=True)),
         )
         .order_by()
     )
-    totals: dict[int, list[int]] = {site_id: [0, 0, 0] for site_id in sites}
-    for site_id, n, bad in kit:
-        totals[site_id][0] += n
-        totals[site_id][1] += bad
-    smart_locks = 0
-    for site_id, n, bad, low in smart:
-        totals[site_id][0] += n
-        totals[site_id][1] += bad
-        totals[site_id][2] += low
-        smart_locks += n
-    return [SiteLocks(site_id, *counts) for site_id, counts in totals.items()], smart_locks
+    tallies: dict[int, _Tally] = {}
+    for site_id, n, waiting, clock in kit:
+        tally = tallies.setdefault(site_id, _Tally())
+        tally.locks += n
+        tally.severity[2] += waiting
+        tally.severity[3] += clock
+    for site_id, n, bad, minor_only, low in smart:
+        tally = tallies.setdefault(site_id, _Tally())
+        tally.locks += n
+        tally.smart += n
+        tally.severity[3] += bad
+        tally.severity[1] += minor_only
+        tally.low += low
+    return tallies
 
 
-def _worst_rows(sites: Sequence[int], severe: Q, minor: Q, limit: int):
-    """The `limit` worst locks of both kinds as plain value tuples (one UNION query)."""
-    kit = KitLock.objects.filter(site__in=sites).filter(KIT_ATTENTION).order_by()
+def _worst_sites(tallies: dict[int, _Tally], names: dict[int, str], limit: int) -> dict[int, int]:
+    """The sites holding the `limit` worst locks, each with its rank by name.
+
+    The worst come by severity, then site name: walking the sites in that order and stopping
+    once `limit` locks are counted finds every site one of them is on, so the rows are read
+    from those few sites instead of sorted out of every lock needing attention.
+    """
+    order = sorted(tallies, key=names.__getitem__)  # site names are unique
+    chosen: dict[int, int] = {}
+    needed = limit
+    for severity in (3, 2, 1):
+        for rank, pk in enumerate(order):
+            if needed <= 0:
+                return chosen
+            found = tallies[pk].severity[severity]
+            if found:
+                chosen[pk] = rank
+                needed -= found
+    return chosen
+
+
+def _worst_rows(sites: dict[int, int], severe: Q, minor: Q, limit: int):
+    """The `limit` worst locks of these sites (id: rank of its name) as plain value tuples
+    (one UNION query)."""
+    rank = Case(*(When(site_id=pk, then=Value(r)) for pk, r in sites.items()), output_field=INT)
+    kit = KitLock.objects.filter(KIT_ATTENTION, site__in=list(sites)).order_by()
     kit = kit.annotate(
         row_severity=Case(
             When(initialised_at__isnull=True, then=Value(2)),
             default=Value(3),
             output_field=INT,
         ),
-        row_site_name=F("site__name"), row_sort=Lower("name"), row_kind=Value(KIT),
+        row_site_rank=rank, row_sort=Lower("name"), row_kind=Value(KIT),
         row_pk=F("pk"), row_site_id=F("site_id"), row_name=F("name"),
         row_flag_a=_flag(Q(initialised_at__isnull=True)), row_flag_b=F("clock_needs_setting"),
         row_battery=Value(""), row_gone_at=NO_TIME, row_synced_at=NO_TIME,
     )  # fmt: skip
     shown_name = Coalesce(NullIf("name", Value("")), "lock_id")
-    smart = SmartLock.objects.filter(site__in=sites).filter(severe | minor).order_by()
+    smart = SmartLock.objects.filter(severe | minor, site__in=list(sites)).order_by()
     smart = smart.annotate(
         row_severity=Case(When(severe, then=Value(3)), default=Value(1), output_field=INT),
-        row_site_name=F("site__name"), row_sort=Lower(shown_name), row_kind=Value(SMART),
+        row_site_rank=rank, row_sort=Lower(shown_name), row_kind=Value(SMART),
         row_pk=F("pk"), row_site_id=F("site_id"), row_name=shown_name,
-        row_flag_a=_flag(Q(account__key_rejected_at__isnull=False)), row_flag_b=Value(False),
+        row_flag_a=_flag(_key_rejected()), row_flag_b=Value(False),
         row_battery=F("battery_status"), row_gone_at=F("gone_at"),
         row_synced_at=F("last_synced_at"),
     )  # fmt: skip
     both = kit.values_list(*ROW_COLUMNS).union(smart.values_list(*ROW_COLUMNS), all=True)
-    order = ("-row_severity", "row_site_name", "row_sort", "row_kind", "row_pk")
+    order = ("-row_severity", "row_site_rank", "row_sort", "row_kind", "row_pk")
     return list(both.order_by(*order)[:limit])
 
 
-def _attention_row(values: tuple, now: datetime) -> AttentionRow:
-    severity, site, _, kind, pk, _, name, flag_a, flag_b, battery, gone, synced = values
+def _attention_row(values: tuple, names: dict[int, str], now: datetime) -> AttentionRow:
+    _, _, _, kind, pk, site_id, name, flag_a, flag_b, battery, gone, synced = values
+    site = names[site_id]
     if kind == KIT:
         severity, problems = kitlock_problems(bool(flag_a), bool(flag_b))
         return AttentionRow(name, site, "kitlock_detail", pk, (*problems,), severity)
@@ -246,9 +305,17 @@ def _attention_row(values: tuple, now: datetime) -> AttentionRow:
 
 def lock_health(sites: Sequence[Site], *, now: datetime, limit: int) -> LockHealth:
     """The locks of these sites needing attention, worst first, and their battery levels."""
-    sites = [site.pk for site in sites]  # ids once, not model instances in every query
-    is_low, bands = _battery_readings(sites)
+    where = on_sites(sites)
+    is_low, bands = _battery_readings(where)
     severe, minor = _smart_conditions(is_low, now)
-    by_site, smart_locks = _per_site(sites, severe, minor, is_low)
-    rows = [_attention_row(v, now) for v in _worst_rows(sites, severe, minor, limit)]
-    return LockHealth(rows, by_site, bands, smart_locks, now)
+    tallies = _per_site(where, severe, minor, is_low)
+    names = {site.pk: site.name for site in sites}
+    # With no site condition, a site added since the list was read may appear: left out.
+    tallies = {pk: tally for pk, tally in tallies.items() if pk in names}
+    worst = _worst_sites(tallies, names, limit)
+    rows = _worst_rows(worst, severe, minor, limit) if worst else []
+    by_site = [tallies.get(pk, _Tally()).site_locks(pk) for pk in names]
+    smart_locks = sum(tally.smart for tally in tallies.values())
+    return LockHealth(
+        [_attention_row(v, names, now) for v in rows], by_site, bands, smart_locks, now
+    )

@@ -17,6 +17,7 @@ from django.db.models.functions import TruncDate
 from dashboard.attention import BATTERY_BUCKETS, LockHealth, lock_health
 from dashboard.cached import read_versions, remember, remember_until, sites_key
 from dashboard.charts import Chart, bar_chart
+from dashboard.scope import EverySite, on_sites, site_ids
 from k3clients.models import AuditEntry, ClientStatus, PhoneClient
 from locks.models import Membership, Role, Site
 from netcodes.models import NetCode, NetCodeIssue, NetCodeState
@@ -98,15 +99,17 @@ def _today_bounds(site: Site, now: datetime) -> tuple[datetime, datetime]:
     return start, datetime.combine(local + timedelta(days=1), time.min, tzinfo=site.tz)
 
 
-def _ids(sites: Sequence[Site]) -> list[int]:
-    # Ids, not instances: Django reads a model's pk per instance in every filter it builds.
-    return [site.pk for site in sites]
+def _entries(sites: Sequence[Site]):
+    """The audit entries of the sites' smart locks."""
+    if isinstance(sites, EverySite):
+        return AuditEntry.objects.all()
+    return AuditEntry.objects.of_sites(site_ids(sites))
 
 
 def _issues(sites: Sequence[Site]):
     return (
         NetCodeIssue.objects.filter(
-            netcode__site__in=_ids(sites), netcode__state=NetCodeState.READY
+            on_sites(sites, "netcode__site"), netcode__state=NetCodeState.READY
         )
         .select_related("netcode__site")
         .only(*CODE_FIELDS)
@@ -122,7 +125,7 @@ def _code_listing(sites: Sequence[Site], window: CodeWindow, order: tuple[str, .
     # Counted even when the list is short: how many codes start later today depends on the
     # hour, and a page must run the same queries at any hour.
     first = list(_issues(sites).filter(window("netcode__")).order_by(*order)[:LIST_LIMIT])
-    codes = NetCode.objects.filter(window(""), site__in=_ids(sites), state=NetCodeState.READY)
+    codes = NetCode.objects.filter(window(""), on_sites(sites), state=NetCodeState.READY)
     per_code = (
         NetCodeIssue.objects.filter(netcode=OuterRef("pk"))
         .order_by()
@@ -161,14 +164,14 @@ def codes_starting_today(sites: Sequence[Site], *, now: datetime) -> Listing:
 def pending_invitations(sites: Sequence[Site]) -> Listing:
     """Phone users invited who have not accepted yet, the oldest invitation first."""
     clients = PhoneClient.objects.filter(
-        lock__site__in=_ids(sites), status=ClientStatus.PENDING
+        on_sites(sites, "lock__site"), status=ClientStatus.PENDING
     ).select_related("lock__site", "invited_by")
     return _listing(clients.only(*PENDING_FIELDS), ("invited_at", "pk"))
 
 
 def latest_door_events(sites: Sequence[Site], *, limit: int = LIST_LIMIT) -> list[AuditEntry]:
     """The newest audit entries of the sites' smart locks (one query, down the date index)."""
-    entries = AuditEntry.objects.of_sites(_ids(sites)).select_related("lock__site")
+    entries = _entries(sites).select_related("lock__site")
     return list(entries.order_by("-date_entered", "-pk")[:limit])
 
 
@@ -207,7 +210,7 @@ def battery_chart(bands: Sequence[int]) -> Chart:
 
 def _count_events(sites: Sequence[Site], since: datetime, tz: tzinfo) -> dict[date, int]:
     return dict(
-        AuditEntry.objects.of_sites(_ids(sites))
+        _entries(sites)
         .filter(date_entered__gte=since)
         .annotate(day=TruncDate("date_entered", tzinfo=tz))
         .values("day")
