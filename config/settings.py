@@ -218,6 +218,8 @@ CELERY_BEAT_SCHEDULE["k3clients-sync-plan"] = {
     "task": "k3clients.sync_plan",
     "schedule": KEYHOUSE_SYNC_PLAN_EVERY,
 }
+# Closes sync runs whose worker was killed (they would show as running forever).
+CELERY_BEAT_SCHEDULE["k3clients-sync-sweep"] = {"task": "k3clients.sync_sweep", "schedule": 60}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Production hardening -------------------------------------------------------------------

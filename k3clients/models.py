@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -349,9 +349,10 @@ class SyncStatus(models.TextChoices):
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Skipped"
+    STOPPED = "stopped", "Stopped"  # its worker vanished mid-run; closed by the sweeper
 
 
-FINISHED = (SyncStatus.DONE, SyncStatus.FAILED, SyncStatus.SKIPPED)
+FINISHED = (SyncStatus.DONE, SyncStatus.FAILED, SyncStatus.SKIPPED, SyncStatus.STOPPED)
 
 
 class SyncRunQuerySet(models.QuerySet["SyncRun"]):
@@ -385,15 +386,34 @@ class SyncRun(models.Model):
     locks_gone = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True)
     errors = models.TextField(blank=True)
+    # Moved on at every write of the worker (start, each item, a retry): an unfinished run
+    # quiet for longer than a task may last has lost its worker, and the sweeper closes it.
+    heartbeat_at = models.DateTimeField()
+    # The account lease the run holds, so the sweeper frees that one and never a later run's.
+    lease_token = models.CharField(max_length=32, blank=True)
 
     objects = SyncRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["site", "-created_at"], name="sync_run_site_newest")]
+        indexes = [
+            models.Index(fields=["site", "-created_at"], name="sync_run_site_newest"),
+            # Only the few unfinished runs, for the sweeper's look for silent ones.
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=~Q(status__in=FINISHED),
+                name="sync_run_unfinished",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"sync {self.pk} of {self.account_id} ({self.status})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A run recorded without a heartbeat has shown none since it was created.
+        if self.heartbeat_at is None:
+            self.heartbeat_at = self.created_at
+        super().save(*args, **kwargs)
 
     @property
     def is_finished(self) -> bool:

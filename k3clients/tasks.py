@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from codelocks.errors import CodelocksError
@@ -12,16 +13,19 @@ from k3clients.models import K3Account, SmartLock, SyncTrigger
 from k3clients.sync.plan import sync_plan_now
 from k3clients.sync.planner import What
 from k3clients.sync.runs import (
+    SYNC_MAX_RETRIES,
     sync_item,
     sync_run_create,
     sync_run_execute,
     sync_run_give_up,
     sync_runs_enqueue,
 )
+from k3clients.sync.sweep import sync_runs_sweep
 
 logger = logging.getLogger("k3clients.sync")
 
-SYNC_MAX_RETRIES = 4
+TOOK_TOO_LONG = "it took longer than the time limit of {seconds} s"
+UNEXPECTED_ERROR = "an unexpected error ({name}); the details are in the worker's log"
 
 
 @shared_task(name="k3clients.sync_plan", ignore_result=True)
@@ -42,6 +46,19 @@ def sync_run(self: Task, run_id: int) -> str:
         countdown = settings.KEYHOUSE_SYNC_RETRY_BACKOFF * 2**self.request.retries
         logger.info("sync run %s: %s; retrying in %.1fs", run_id, type(exc).__name__, countdown)
         raise self.retry(countdown=countdown) from None
+    except SoftTimeLimitExceeded:
+        error = TOOK_TOO_LONG.format(seconds=settings.CELERY_TASK_SOFT_TIME_LIMIT)
+        return sync_run_give_up(run_pk=run_id, error=error).status
+    except Exception as exc:
+        # Recorded so the page says the run stopped, then raised again for the worker's log.
+        sync_run_give_up(run_pk=run_id, error=UNEXPECTED_ERROR.format(name=type(exc).__name__))
+        raise
+
+
+@shared_task(name="k3clients.sync_sweep", ignore_result=True)
+def sync_sweep() -> int:
+    """Beat's tick: close the runs whose worker vanished and free their accounts' leases."""
+    return sync_runs_sweep()
 
 
 def _enqueue_one(account: K3Account, what: What, lock_pk: int | None) -> int:

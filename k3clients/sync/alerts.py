@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
 from k3clients.models import LOW_BATTERY_PERCENT, K3Account, SmartLock
+from k3clients.sync.lease import lease_duration
 from locks.models import Membership, Role
 
 logger = logging.getLogger("k3clients.sync")
@@ -50,21 +52,42 @@ def _recovered(lock: SmartLock) -> bool:
     return lock.battery_percent is not None and not lock.battery_low
 
 
+def _unsent(lock: SmartLock, now: datetime) -> bool:
+    """An episode whose e-mail never went out: its sync died or the mail server failed."""
+    alerted = lock.battery_alerted_at
+    return (
+        lock.battery_low
+        and lock.battery_low_since is not None
+        and lock.battery_low_since < now - lease_duration()  # the sync that claimed it is over
+        and (alerted is None or alerted < lock.battery_low_since)
+    )
+
+
+def _claim(lock: SmartLock, now: datetime) -> bool:
+    """Make this sync (of possibly several) the one to e-mail, by a conditional UPDATE."""
+    if lock.battery_low_since is None:
+        mine = SmartLock.objects.filter(pk=lock.pk, battery_low_since__isnull=True)
+        return bool(mine.update(battery_low_since=now))
+    # Claimed again by marking it alerted first: at most one more e-mail, even if this dies too.
+    mine = SmartLock.objects.filter(pk=lock.pk, battery_alerted_at=lock.battery_alerted_at)
+    return bool(mine.update(battery_alerted_at=now))
+
+
 def battery_alerts_check(*, account: K3Account) -> int:
     """Start or end low-battery episodes of the account's locks; e-mail each new one once."""
     sent = 0
     for lock in account.locks.present().select_related("site"):
-        if lock.battery_low and lock.battery_low_since is None:
-            # The conditional UPDATE makes one sync (of possibly several) own the episode.
-            now = timezone.now()
-            claimed = SmartLock.objects.filter(pk=lock.pk, battery_low_since__isnull=True).update(
-                battery_low_since=now
-            )
-            if claimed:
+        now = timezone.now()
+        if (lock.battery_low and lock.battery_low_since is None) or _unsent(lock, now):
+            if _claim(lock, now):
                 try:
                     _send_alert(lock)
                 except OSError:
                     logger.exception("battery alert for lock %s not sent", lock.pk)
+                    # Left unsent (undoing a renewed claim), so a later sync tries again.
+                    SmartLock.objects.filter(pk=lock.pk, battery_alerted_at=now).update(
+                        battery_alerted_at=lock.battery_alerted_at
+                    )
                     continue
                 SmartLock.objects.filter(pk=lock.pk).update(battery_alerted_at=now)
                 sent += 1

@@ -2,7 +2,8 @@
 
 The claim is a single UPDATE … WHERE the lease is free or expired, so two workers on any
 machine (SQLite or PostgreSQL) can never both get it. The lease outlives the task's hard time
-limit, so a worker killed mid-run frees its account at the latest when the lease expires.
+limit, so a worker killed mid-run frees its account at the latest when the lease expires (the
+sweeper, sweep.py, frees it as it closes the run).
 """
 
 from __future__ import annotations
@@ -45,11 +46,11 @@ def account_lease_release(*, account_pk: int, token: str) -> None:
 
 
 @contextmanager
-def account_lease(*, account_pk: int) -> Iterator[bool]:
-    """Hold the account's sync lease for the block; yields False when another sync has it."""
+def account_lease(*, account_pk: int) -> Iterator[str | None]:
+    """Hold the account's sync lease for the block; yields its token, None if another has it."""
     token = account_lease_claim(account_pk=account_pk)
     try:
-        yield token is not None
+        yield token
     finally:
         if token is not None:
             account_lease_release(account_pk=account_pk, token=token)

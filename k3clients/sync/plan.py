@@ -15,6 +15,7 @@ from k3clients.models import AuditEntry, K3Account, SmartLock, SyncRun, SyncTrig
 from k3clients.sync.budget import SyncBudget, sync_budget
 from k3clients.sync.planner import AccountFacts, LockFacts, PlannedSync, plan_sync, policy_for
 from k3clients.sync.runs import sync_item, sync_run_create, sync_runs_enqueue
+from k3clients.sync.sweep import sync_runs_sweep
 
 logger = logging.getLogger("k3clients.sync")
 
@@ -79,6 +80,8 @@ def outstanding_calls(*, now: datetime) -> int:
 def sync_plan_now(*, now: datetime | None = None, enqueue: bool = True) -> PlanOutcome:
     """One planner tick: the budget, the plan, one run per account (enqueued on commit)."""
     now = now or timezone.now()
+    # Runs whose worker vanished would otherwise count as outstanding calls.
+    sync_runs_sweep(now=now)
     budget = sync_budget(now=now)
     if budget.paused:
         logger.warning("%s", budget.paused)

@@ -22,9 +22,14 @@ logger = logging.getLogger("k3clients.sync")
 
 ANOTHER_SYNC_RUNNING = "Another sync of this account was running, so this one stopped at once."
 RUN_STOPPED = "Stopped: {error}"
+SYNC_MAX_RETRIES = 4  # retries of a run after a transient API failure
 CLIENTS_PER_PAGE = 1000  # the largest perpage the API takes: one call for any lock
 # Failures after which the rest of a run cannot work either.
 STOPS_THE_RUN = (KeyRejected, AuthenticationError, QuotaExceeded, QuotaExhausted)
+
+
+class RunClosed(Exception):
+    """The run was closed (by the sweeper) while this worker was still writing to it."""
 
 
 def sync_item(what: What | str, lock_pk: int | None = None, calls: int = 1) -> dict[str, Any]:
@@ -40,11 +45,13 @@ def sync_run_create(
     user: Any = None,
 ) -> SyncRun:
     """Record a run to carry out; the caller enqueues it (on commit) or executes it."""
+    now = timezone.now()
     return SyncRun.objects.create(
         site_id=account.site_id,
         account=account,
         trigger=trigger,
-        created_at=timezone.now(),
+        created_at=now,
+        heartbeat_at=now,
         requested_by=user if user is not None and user.is_authenticated else None,
         items=list(items),
         calls_planned=sum(item["calls"] for item in items),
@@ -70,11 +77,25 @@ def _do_item(run: SyncRun, item: dict[str, Any]) -> str:
     return f"{lock}: {added} new audit entries"
 
 
+def _save(run: SyncRun) -> None:
+    """Write the run and move its heartbeat on, unless it was closed meanwhile (RunClosed)."""
+    run.heartbeat_at = timezone.now()
+    fields = {
+        f.attname: getattr(run, f.attname)
+        for f in SyncRun._meta.concrete_fields
+        if not f.primary_key
+    }
+    # One conditional UPDATE: a worker that outlived its time limit must not reopen a run the
+    # sweeper has closed (and whose lease may already be another run's).
+    if not SyncRun.objects.filter(pk=run.pk).unfinished().update(**fields):
+        raise RunClosed(run.pk)
+
+
 def _finish(run: SyncRun, status: SyncStatus) -> SyncRun:
     run.status = status
     run.finished_at = timezone.now()
     run.calls_spent = run.ledger_calls()
-    run.save()
+    _save(run)
     return run
 
 
@@ -89,7 +110,7 @@ def _run_items(run: SyncRun) -> SyncRun:
                 run.add_error(f"{item['what']}: {exc.user_message} (will retry)")
                 run.status = SyncStatus.RETRYING
                 run.calls_spent = run.ledger_calls()
-                run.save()
+                _save(run)
                 raise
             run.add_error(f"{item['what']}: {exc.user_message}")
             if isinstance(exc, STOPS_THE_RUN):
@@ -100,8 +121,25 @@ def _run_items(run: SyncRun) -> SyncRun:
                 return _finish(run, SyncStatus.FAILED)
         run.items_done = index + 1
         run.calls_spent = run.ledger_calls()
-        run.save()
+        _save(run)
     return _finish(run, SyncStatus.FAILED if run.errors and not run.notes else SyncStatus.DONE)
+
+
+def _execute(run: SyncRun) -> SyncRun:
+    with account_lease(account_pk=run.account_id) as token:
+        if token is None and run.status == SyncStatus.RUNNING:
+            # Its task came back after its worker was killed, and that dead attempt still holds
+            # the lease: the sweeper closes the run once it has been silent long enough.
+            logger.warning("sync run %s: came back while its dead attempt holds the lease", run.pk)
+            return run
+        if token is None:
+            run.add_note(ANOTHER_SYNC_RUNNING)
+            return _finish(run, SyncStatus.SKIPPED)
+        run.status = SyncStatus.RUNNING
+        run.started_at = run.started_at or timezone.now()
+        run.lease_token = token
+        _save(run)
+        return _run_items(run)
 
 
 def sync_run_execute(*, run_pk: int) -> SyncRun:
@@ -109,21 +147,21 @@ def sync_run_execute(*, run_pk: int) -> SyncRun:
     run = SyncRun.objects.select_related("account", "site").get(pk=run_pk)
     if run.is_finished:
         return run
-    with account_lease(account_pk=run.account_id) as held:
-        if not held:
-            run.add_note(ANOTHER_SYNC_RUNNING)
-            return _finish(run, SyncStatus.SKIPPED)
-        run.status = SyncStatus.RUNNING
-        run.started_at = run.started_at or timezone.now()
-        run.save()
-        return _run_items(run)
+    try:
+        return _execute(run)
+    except RunClosed:
+        logger.warning("sync run %s was closed as stalled while its worker still ran", run.pk)
+        return SyncRun.objects.select_related("account", "site").get(pk=run_pk)
 
 
 def sync_run_give_up(*, run_pk: int, error: str) -> SyncRun:
-    """Mark a run failed after its last retry."""
+    """Mark a run failed after its last retry (or an error no retry mends)."""
     run = SyncRun.objects.get(pk=run_pk)
     run.add_error(RUN_STOPPED.format(error=error))
-    return _finish(run, SyncStatus.FAILED)
+    try:
+        return _finish(run, SyncStatus.FAILED)
+    except RunClosed:
+        return SyncRun.objects.get(pk=run_pk)
 
 
 def sync_runs_enqueue(runs: Sequence[SyncRun]) -> None:

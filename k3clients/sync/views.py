@@ -26,6 +26,7 @@ from k3clients.sync.manual import (
     site_sync_estimate,
     site_sync_start,
 )
+from k3clients.sync.sweep import run_is_stalled, sync_runs_sweep
 from locks.access import remember_site, site_for
 from locks.models import Role, Site
 from locks.paging import uncounted_page
@@ -44,15 +45,24 @@ class JSONArrayLength(Func):
         return self.as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra)
 
 
-def _runs_context(site: Site) -> dict:
+def _last_runs(site: Site) -> list[SyncRun]:
     # A run's items list every lock of its account: the table needs only how many there are,
     # and the account's e-mail, not its key.
-    runs = list(
+    return list(
         SyncRun.objects.filter(site=site)
         .select_related("account", "requested_by")
         .defer("items", "account__access_key")
         .annotate(item_count=JSONArrayLength("items"))[:RUNS_SHOWN]
     )
+
+
+def _runs_context(site: Site) -> dict:
+    runs, now = _last_runs(site), timezone.now()
+    stalled = [run.pk for run in runs if not run.is_finished and run_is_stalled(run, now)]
+    if stalled:
+        # Closed here too, so the page never shows a dead run as running between sweeps.
+        sync_runs_sweep(runs=SyncRun.objects.filter(pk__in=stalled), now=now)
+        runs = _last_runs(site)
     return {"site": site, "runs": runs, "under_way": any(not r.is_finished for r in runs)}
 
 
@@ -88,6 +98,7 @@ def sync_progress(request: HttpRequest, site_id: int) -> HttpResponse:
 def sync_now(request: HttpRequest, site_id: int) -> HttpResponse:
     """Start a sync of the site's lock lists and audit logs (Managers and Admins)."""
     site = site_for(request, site_id, role=Role.MANAGER)
+    sync_runs_sweep(runs=SyncRun.objects.filter(site=site))
     if SyncRun.objects.filter(site=site).unfinished().exists():
         messages.info(request, ALREADY_RUNNING.format(site=site))
     else:

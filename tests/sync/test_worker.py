@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from django.db import connection
 from k3clients.models import AuditEntry, K3Account, SyncRun, SyncStatus
 from k3clients.sync.planner import What
 from k3clients.sync.runs import sync_item, sync_run_create, sync_runs_enqueue
+from k3clients.sync.sweep import stall_limits, sync_runs_sweep
 from k3clients.tasks import sync_plan
 from netcodes.models import ApiCall
 from tests.conftest import SANDBOX_API_KEY
@@ -145,8 +147,16 @@ def test_a_run_killed_halfway_loses_and_duplicates_nothing(sandbox, account, loc
         remote_audit_ids(sandbox, lock.lock_id)
     )
     sandbox.state.faults.clear()
-    # The killed run's lease would expire after the task time limit; let that time pass.
-    K3Account.objects.filter(pk=account.pk).update(sync_lease_until=None)
+    killed.refresh_from_db()
+    assert killed.status == SyncStatus.RUNNING
+    assert sync_runs_sweep() == 0  # too soon: it may still be working
+    # Once the task's time limit (and the margin) has passed with no word from its worker:
+    after = killed.heartbeat_at + stall_limits()[SyncStatus.RUNNING] + timedelta(seconds=1)
+    assert sync_runs_sweep(now=after) == 1
+    killed.refresh_from_db()
+    assert killed.status == SyncStatus.STOPPED
+    assert "The worker stopped: no progress since" in killed.errors
+    assert K3Account.objects.get(pk=account.pk).sync_lease_token == ""
 
     with _worker(sandbox, tmp_path):
         again = _enqueue(account, sync_item(What.AUDIT, lock.pk, calls=20))
@@ -154,7 +164,7 @@ def test_a_run_killed_halfway_loses_and_duplicates_nothing(sandbox, account, loc
 
     stored = list(AuditEntry.objects.filter(lock=lock).values_list("audit_entry_id", flat=True))
     assert sorted(stored) == sorted(remote_audit_ids(sandbox, lock.lock_id))
-    assert SyncRun.objects.get(pk=killed.pk).status == SyncStatus.RUNNING  # never finished
+    assert SyncRun.objects.get(pk=again.pk).status == SyncStatus.DONE
 
 
 def test_transient_failures_are_retried_and_permanent_ones_are_not(sandbox, account, tmp_path):
@@ -175,7 +185,9 @@ def test_transient_failures_are_retried_and_permanent_ones_are_not(sandbox, acco
 
 
 def test_a_low_battery_sends_exactly_one_email(sandbox, account, lock, site_manager, tmp_path):
-    account.locks.exclude(pk=lock.pk).update(battery_low_since="2026-01-01T00:00Z")
+    account.locks.exclude(pk=lock.pk).update(
+        battery_low_since="2026-01-01T00:00Z", battery_alerted_at="2026-01-01T00:00Z"
+    )
     control(sandbox, "battery", {"lock_id": lock.lock_id, "battery": 9})
     with _worker(sandbox, tmp_path, concurrency=2):
         runs = [_enqueue(account, sync_item(What.LOCKS)) for _ in range(3)]
