@@ -163,18 +163,20 @@ def _battery_readings(where: Q) -> tuple[Q, tuple[int, int, int, int]]:
     return is_low, (bands[0], bands[1], bands[2], bands[3])
 
 
-def _key_rejected() -> Q:
-    # A hashed list of the few refused accounts: joining every lock to its account costs more.
-    return Q(account__in=K3Account.objects.filter(key_rejected_at__isnull=False).values("pk"))
+# Across every lock, a hashed list of the few refused accounts costs less than a join;
+# for the few locks of the worst sites, the join costs less to build and to run.
+KEY_REJECTED_OF_MANY = Q(
+    account__in=K3Account.objects.filter(key_rejected_at__isnull=False).values("pk")
+)
+KEY_REJECTED_OF_FEW = Q(account__key_rejected_at__isnull=False)
 
 
-def _smart_conditions(is_low: Q, now: datetime) -> tuple[Q, Q]:
+def _smart_conditions(rejected: Q, is_low: Q, now: datetime) -> tuple[Q, Q]:
     """(severe, minor) problems of a smart lock as SQL conditions, as `smartlock_problems`."""
     stale = Q(gone_at__isnull=True) & (
         Q(last_synced_at__isnull=True) | Q(last_synced_at__lt=now - STALE_SYNC_AFTER)
     )
-    severe = _key_rejected() | is_low
-    return severe, Q(gone_at__isnull=False) | stale
+    return rejected | is_low, Q(gone_at__isnull=False) | stale
 
 
 KIT_ATTENTION = Q(initialised_at__isnull=True) | Q(clock_needs_setting=True)
@@ -261,9 +263,10 @@ def _worst_sites(tallies: dict[int, _Tally], names: dict[int, str], limit: int) 
     return chosen
 
 
-def _worst_rows(sites: dict[int, int], severe: Q, minor: Q, limit: int):
+def _worst_rows(sites: dict[int, int], is_low: Q, now: datetime, limit: int):
     """The `limit` worst locks of these sites (id: rank of its name) as plain value tuples
     (one UNION query)."""
+    severe, minor = _smart_conditions(KEY_REJECTED_OF_FEW, is_low, now)
     rank = Case(*(When(site_id=pk, then=Value(r)) for pk, r in sites.items()), output_field=INT)
     kit = KitLock.objects.filter(KIT_ATTENTION, site__in=list(sites)).order_by()
     kit = kit.annotate(
@@ -283,7 +286,7 @@ def _worst_rows(sites: dict[int, int], severe: Q, minor: Q, limit: int):
         row_severity=Case(When(severe, then=Value(3)), default=Value(1), output_field=INT),
         row_site_rank=rank, row_sort=Lower(shown_name), row_kind=Value(SMART),
         row_pk=F("pk"), row_site_id=F("site_id"), row_name=shown_name,
-        row_flag_a=_flag(_key_rejected()), row_flag_b=Value(False),
+        row_flag_a=_flag(KEY_REJECTED_OF_FEW), row_flag_b=Value(False),
         row_battery=F("battery_status"), row_gone_at=F("gone_at"),
         row_synced_at=F("last_synced_at"),
     )  # fmt: skip
@@ -307,13 +310,13 @@ def lock_health(sites: Sequence[Site], *, now: datetime, limit: int) -> LockHeal
     """The locks of these sites needing attention, worst first, and their battery levels."""
     where = on_sites(sites)
     is_low, bands = _battery_readings(where)
-    severe, minor = _smart_conditions(is_low, now)
+    severe, minor = _smart_conditions(KEY_REJECTED_OF_MANY, is_low, now)
     tallies = _per_site(where, severe, minor, is_low)
     names = {site.pk: site.name for site in sites}
     # With no site condition, a site added since the list was read may appear: left out.
     tallies = {pk: tally for pk, tally in tallies.items() if pk in names}
     worst = _worst_sites(tallies, names, limit)
-    rows = _worst_rows(worst, severe, minor, limit) if worst else []
+    rows = _worst_rows(worst, is_low, now, limit) if worst else []
     by_site = [tallies.get(pk, _Tally()).site_locks(pk) for pk in names]
     smart_locks = sum(tally.smart for tally in tallies.values())
     return LockHealth(

@@ -3,7 +3,6 @@ filters took the template engine longer than the figures took to read."""
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -13,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
+
+from dashboard.scope import clock
 
 if TYPE_CHECKING:
     from dashboard.widgets import Listing
@@ -30,7 +31,7 @@ def _link(url_name: str):
 
 def local_time(at: datetime, zone: str) -> str:
     """`at` on a site's clock as the date filter's "j M H:i" draws it."""
-    local = at.astimezone(zoneinfo.ZoneInfo(zone))
+    local = at.astimezone(clock(zone))
     return f"{local.day} {MONTHS[local.month]} {local:%H:%M}"
 
 

@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 from dashboard.attention import BATTERY_BUCKETS, LockHealth, lock_health
 from dashboard.cached import read_versions, remember, remember_until, sites_key
 from dashboard.charts import Chart, bar_chart
-from dashboard.scope import EverySite, on_sites, site_ids
+from dashboard.scope import EverySite, clock, on_sites, site_ids
 from k3clients.models import AuditEntry, ClientStatus, PhoneClient
 from locks.models import Membership, Role, Site
 from netcodes.models import NetCode, NetCodeIssue, NetCodeState
@@ -42,6 +42,16 @@ CODE_FIELDS = (
     "netcode__ends_at",
     "netcode__site__name",
     "netcode__site__time_zone",
+)
+# What the latest door events draw (a lock is shown by its name, else its vendor id).
+DOOR_FIELDS = (
+    "date_entered",
+    "entry_type",
+    "entry_text",
+    "lock__name",
+    "lock__lock_id",
+    "lock__site__name",
+    "lock__site__time_zone",
 )
 # What the pending invitations draw (a lock is shown by its name, else its vendor id).
 PENDING_FIELDS = (
@@ -94,9 +104,10 @@ def _listing(rows: QuerySet, order: tuple[str, ...]) -> Listing:
 
 
 def _today_bounds(site: Site, now: datetime) -> tuple[datetime, datetime]:
-    local = now.astimezone(site.tz).date()
-    start = datetime.combine(local, time.min, tzinfo=site.tz)
-    return start, datetime.combine(local + timedelta(days=1), time.min, tzinfo=site.tz)
+    tz = clock(site.time_zone)
+    local = now.astimezone(tz).date()
+    start = datetime.combine(local, time.min, tzinfo=tz)
+    return start, datetime.combine(local + timedelta(days=1), time.min, tzinfo=tz)
 
 
 def _entries(sites: Sequence[Site]):
@@ -150,12 +161,15 @@ def codes_active_now(sites: Sequence[Site], *, now: datetime) -> Listing:
 def codes_starting_today(sites: Sequence[Site], *, now: datetime) -> Listing:
     """Codes that start later today, on each site's own clock (two queries)."""
     # Sites on the same clock share today's end: one condition per time zone, not per site.
-    ends = {site.time_zone: _today_bounds(site, now)[1] for site in sites}
+    # Clocks whose day ends at the same moment share one condition.
+    zones_by_end: dict[datetime, list[str]] = {}
+    for zone, site in {site.time_zone: site for site in sites}.items():
+        zones_by_end.setdefault(_today_bounds(site, now)[1], []).append(zone)
 
     def window(to: str) -> Q:
         today = Q(pk__in=[])
-        for zone, end in ends.items():
-            today |= Q(**{f"{to}site__time_zone": zone, f"{to}starts_at__lt": end})
+        for end, zones in zones_by_end.items():
+            today |= Q(**{f"{to}site__time_zone__in": zones, f"{to}starts_at__lt": end})
         return today & Q(**{f"{to}starts_at__gt": now})
 
     return _code_listing(sites, window, ("netcode__starts_at", "pk"))
@@ -171,7 +185,7 @@ def pending_invitations(sites: Sequence[Site]) -> Listing:
 
 def latest_door_events(sites: Sequence[Site], *, limit: int = LIST_LIMIT) -> list[AuditEntry]:
     """The newest audit entries of the sites' smart locks (one query, down the date index)."""
-    entries = _entries(sites).select_related("lock__site")
+    entries = _entries(sites).select_related("lock__site").only(*DOOR_FIELDS)
     return list(entries.order_by("-date_entered", "-pk")[:limit])
 
 
