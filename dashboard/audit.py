@@ -7,7 +7,6 @@ counts the matching rows, so a page costs the same on the millionth row as on th
 from __future__ import annotations
 
 import hashlib
-import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils.dates import MONTHS_3
 
 from k3clients.models import AuditEntry, AuditEntryQuerySet, SmartLock
+from netcodes import clock
 
 if TYPE_CHECKING:
     from locks.models import Site
@@ -105,7 +105,7 @@ class AuditPage:
         lines = []
         for entry in self.rows:
             lock, at = entry.lock, entry.date_entered
-            local = at.astimezone(zoneinfo.ZoneInfo(lock.site.time_zone))
+            local = at.astimezone(clock.zone(lock.site.time_zone))
             lines.append(
                 {
                     "iso": at.astimezone(UTC).isoformat(),
@@ -225,7 +225,7 @@ def audit_csv_rows(entries: AuditEntryQuerySet, *, oldest_first: bool = False) -
     )
     zones: dict = {}
     for site, zone, name, lock_id, at, kind, text, entry_id in rows.iterator(chunk_size=2000):
-        tz = zones.get(zone) or zones.setdefault(zone, zoneinfo.ZoneInfo(zone))
+        tz = zones.get(zone) or zones.setdefault(zone, clock.zone(zone))
         yield [
             _cell(site),
             _cell(name or lock_id),

@@ -7,11 +7,11 @@ and Django and the driver handle hundreds of ids in every query.
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+
+from netcodes.clock import zone
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,8 +35,4 @@ def on_sites(sites: Sequence[Site], path: str = "site") -> Q:
     return Q(**{f"{path}__in": site_ids(sites)})
 
 
-@functools.cache
-def clock(zone: str) -> zoneinfo.ZoneInfo:
-    """The time zone of this name, loaded once per process."""
-    # ZoneInfo keeps only its last 8 zones for sure: an estate on more reloads them from disk.
-    return zoneinfo.ZoneInfo(zone)
+clock = zone  # the zone of a site's clock, loaded once per process

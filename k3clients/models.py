@@ -14,6 +14,7 @@ from k3clients.periods import describe, from_api
 from locks.crypto import EncryptedTextField
 from locks.models import Site
 from locks.models.sites import on_visible_sites
+from netcodes import clock
 from netcodes.targets import NetCodeTarget
 
 if TYPE_CHECKING:
@@ -204,9 +205,10 @@ class SmartLock(LockCondition, models.Model):
     @property
     def clock_zone(self) -> zoneinfo.ZoneInfo:
         """The lock's own clock; the site's zone when the lock reports none we know."""
-        if self.time_zone in zoneinfo.available_timezones():
-            return zoneinfo.ZoneInfo(self.time_zone)
-        return self.site.tz
+        try:
+            return clock.zone(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return self.site.tz
 
     @property
     def keying_instructions(self) -> str:

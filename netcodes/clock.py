@@ -10,6 +10,7 @@ The API takes a NetCode's `start` as a wall time, and each duration id comes wit
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -63,11 +64,21 @@ def lock_zone_name(clock_zone: str, rule: StartRule) -> str:
     return clock_zone if rule.apply_dst else f"{clock_zone}, standard time"
 
 
+@functools.cache
+def zone(name: str) -> ZoneInfo:
+    """The time zone of this name, loaded once per process.
+
+    ZoneInfo keeps only its last 8 zones for sure: pages over an estate of more zones would
+    otherwise read them from disk again on every request.
+    """
+    return ZoneInfo(name)
+
+
 def _lock_offset(instant: datetime, clock_zone: str, rule: StartRule) -> timedelta:
     """How far the lock's clock is ahead of UTC at `instant`."""
     if rule.convert_to_utc or clock_zone == "UTC":
         return timedelta(0)
-    local = instant.astimezone(ZoneInfo(clock_zone))
+    local = instant.astimezone(zone(clock_zone))
     offset = local.utcoffset() or timedelta(0)
     return offset if rule.apply_dst else offset - (local.dst() or timedelta(0))
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from locks.crypto import EncryptedTextField
 from locks.models.sites import Site, on_visible_sites, validate_time_zone
+from netcodes import clock
 from netcodes.targets import NetCodeTarget
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ class KitLock(models.Model):
 
     @property
     def clock_tz(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.clock_zone)
+        return clock.zone(self.clock_zone)
 
     @property
     def clock_warning(self) -> str:

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 
+from netcodes import clock
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -91,7 +93,7 @@ class Site(models.Model):
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.time_zone)
+        return clock.zone(self.time_zone)
 
     def role_of(self, user: AnyUser) -> Role | None:
         """The user's role on this site; superusers act as Admins everywhere."""

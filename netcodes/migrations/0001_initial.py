@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,22 +14,46 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiCall',
+            name="ApiCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('category', models.CharField(choices=[('netcode', 'NetCode'), ('utility', 'Utility')], max_length=8)),
-                ('operation', models.CharField(max_length=32)),
-                ('method', models.CharField(max_length=8)),
-                ('status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('elapsed_ms', models.PositiveIntegerField()),
-                ('error', models.CharField(blank=True, max_length=200)),
-                ('task', models.CharField(blank=True, help_text='Celery task or command', max_length=100)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("netcode", "NetCode"), ("utility", "Utility")], max_length=8
+                    ),
+                ),
+                ("operation", models.CharField(max_length=32)),
+                ("method", models.CharField(max_length=8)),
+                ("status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("elapsed_ms", models.PositiveIntegerField()),
+                ("error", models.CharField(blank=True, max_length=200)),
+                (
+                    "task",
+                    models.CharField(
+                        blank=True, help_text="Celery task or command", max_length=100
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['category', 'at'], name='apicall_category_at')],
+                "ordering": ["-at"],
+                "indexes": [models.Index(fields=["category", "at"], name="apicall_category_at")],
             },
         ),
     ]

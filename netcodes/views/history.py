@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import zoneinfo
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, tzinfo
 from typing import Any
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils.dates import MONTHS_3
 
 from locks.paging import uncounted_page
+from netcodes import clock
 from netcodes.forms import HistoryFilterForm
 from netcodes.models import NetCodeIssue, NetCodeIssueQuerySet
 
@@ -139,7 +139,7 @@ def _rows(
     rows = []
     for issue in issues:
         site_name, zone = site_clocks[issue["site_id"]]
-        tz = zoneinfo.ZoneInfo(zone)
+        tz = clock.zone(zone)
         code = issue["netcode__code"] or ""
         rows.append(
             {
