@@ -45,6 +45,12 @@ def battery_percent(status: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def battery_is_low(status: str) -> bool:
+    """Whether a BatteryStatus reads LOW_BATTERY_PERCENT or less (unknown readings are not low)."""
+    percent = battery_percent(status)
+    return percent is not None and percent <= LOW_BATTERY_PERCENT
+
+
 class LockCondition:
     """Reads a smart lock's battery and presence; shared by the model and lightweight rows."""
 
@@ -62,8 +68,7 @@ class LockCondition:
 
     @property
     def battery_low(self) -> bool:
-        percent = self.battery_percent
-        return percent is not None and percent <= LOW_BATTERY_PERCENT
+        return battery_is_low(self.battery_status)
 
 
 def _visible_sites(user: AnyUser) -> models.QuerySet[Site]:

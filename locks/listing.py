@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 
-from k3clients.models import SmartLock
+from k3clients.models import SmartLock, battery_is_low
 from locks.models import KitLock, NetCodeMode, Site
 from locks.paging import UncountedPage, page_number
 
@@ -144,7 +144,7 @@ def _row(values: tuple[Any, ...]) -> LockRow:
         warnings.append(("No longer on its account", "secondary"))
     if flag_b:
         warnings.append(("Access key refused", "danger"))
-    if SmartLock(battery_status=battery).battery_low:
+    if battery_is_low(battery):
         warnings.append(("Battery low", "danger"))
     kind_label = f"Smart lock {model}".strip()
     url = reverse("k3_lock_detail", args=[pk])
