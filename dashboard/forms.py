@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.db.models import Q, QuerySet
 
+from config.forms import ReadyChoices
 from dashboard.audit import AuditFilters
 from dashboard.models import Verb
 from k3clients.models import SmartLock
 from locks.models import Site
-from netcodes.forms import ReadyChoices
 
 if TYPE_CHECKING:
     from locks.models.sites import AnyUser

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.choices import BaseChoiceIterator
 
+from config.forms import ReadyChoices
 from locks.models import KitLock, Site
 from netcodes import clock
 from netcodes.durations import duration_rule
@@ -23,16 +22,6 @@ if TYPE_CHECKING:
 CHOOSE_START = "Choose a start time."
 # A site's locks fill the history's lock filter; a select of thousands would not be usable.
 MAX_LOCK_CHOICES = 500
-
-
-class ReadyChoices(BaseChoiceIterator):
-    """Choices built as (value, label) pairs: Django would re-check hundreds of them per page."""
-
-    def __init__(self, choices: list[tuple[Any, str]]) -> None:
-        self.choices = choices
-
-    def __iter__(self) -> Iterator[tuple[Any, str]]:
-        return iter(self.choices)
 
 
 class _StartTimeField(forms.ChoiceField):
