@@ -16,6 +16,7 @@ from django.utils.timesince import timesince
 from dashboard.scope import clock
 
 if TYPE_CHECKING:
+    from dashboard.timeline import TimelinePage
     from dashboard.widgets import Listing
     from k3clients.models import AuditEntry
 
@@ -29,10 +30,11 @@ def _link(url_name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def local_time(at: datetime, zone: str) -> str:
-    """`at` on a site's clock as the date filter's "j M H:i" draws it."""
+def local_time(at: datetime, zone: str, *, year: bool = False) -> str:
+    """`at` on a site's clock as the date filter's "j M H:i" (or "j M Y H:i") draws it."""
     local = at.astimezone(clock(zone))
-    return f"{local.day} {MONTHS[local.month]} {local:%H:%M}"
+    day = f"{local.day} {MONTHS[local.month]}" + (f" {local.year}" if year else "")
+    return f"{day} {local:%H:%M}"
 
 
 def code_items(listing: Listing, show_site: bool) -> SafeString:
@@ -99,3 +101,46 @@ def pending_items(listing: Listing, show_site: bool, now: datetime) -> SafeStrin
         '<div class="small text-body-secondary">{}</div></li>',
         rows,
     )
+
+
+def timeline_items(timeline: TimelinePage, zone: str, older_url: str) -> SafeString:
+    """The `<li>` of each event of a timeline page on a site's clock, then "Older events"."""
+    items = []
+    for event in timeline.events:
+        title = (
+            format_html('<a href="{}">{}</a>', event.url, event.title) if event.url else event.title
+        )
+        window = event.window and format_html(
+            ' <span class="small">· valid {} \u2013 {}</span>',
+            local_time(event.window[0], zone),
+            local_time(event.window[1], zone),
+        )
+        detail = event.detail and format_html(
+            '<div class="small text-body-secondary">{}</div>', event.detail
+        )
+        items.append(
+            format_html(
+                '<li class="timeline-item timeline-{}">\n'
+                '  <span class="timeline-category badge">{}</span>\n'
+                '  <time datetime="{}" class="small text-nowrap">{}</time>\n'
+                "  <div>{}{}</div>\n  {}\n</li>",
+                event.kind,
+                event.category,
+                event.at.astimezone(clock(zone)).isoformat(),
+                local_time(event.at, zone, year=True),
+                title,
+                window or "",
+                detail or "",
+            )
+        )
+    if timeline.older:
+        more = f"{older_url}?before={timeline.older.encode()}"
+        items.append(
+            format_html(
+                '<li class="timeline-more"><a class="btn btn-sm btn-outline-secondary" href="{}"'
+                ' hx-get="{}" hx-target="closest li" hx-swap="outerHTML">Older events</a></li>',
+                more,
+                more,
+            )
+        )
+    return SafeString("\n".join(items))

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from dashboard import widget_html
@@ -14,6 +15,7 @@ from dashboard.charts import Chart
 from dashboard.timeline import kitlock_sources, merge_timeline, smartlock_sources
 
 if TYPE_CHECKING:
+    from dashboard.timeline import TimelinePage
     from dashboard.widgets import Listing
 
 register = template.Library()
@@ -54,3 +56,11 @@ def door_items(entries: list) -> SafeString:
 def pending_items(listing: Listing, show_site: bool, now: datetime) -> SafeString:
     """The items of the pending phone invitations."""
     return widget_html.pending_items(listing, show_site, now)
+
+
+@register.simple_tag
+def timeline_items(timeline: TimelinePage, site: Any, lock: Any, timeline_url: str) -> SafeString:
+    """A timeline page's events, drawn in Python (fifty items of date filters are slow)."""
+    return widget_html.timeline_items(
+        timeline, site.time_zone, reverse(timeline_url, args=[lock.pk])
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse
 
@@ -12,10 +12,12 @@ from dashboard.timeline import (
     Cursor,
     ListSource,
     TimelineEvent,
+    TimelinePage,
     kitlock_sources,
     merge_timeline,
     smartlock_sources,
 )
+from dashboard.widget_html import timeline_items
 from netcodes.models import NetCodeIssue
 from tests.dashboard.conftest import NOW
 from tests.dashboard.factories import NetCodeFactory, NetCodeIssueFactory
@@ -92,11 +94,8 @@ def test_a_kitlock_timeline_shows_clock_care_and_codes_but_not_other_locks(
     site_manager_client.post(reverse("kitlock_clock", args=[lock.pk]))
     page = merge_timeline(kitlock_sources(lock))
     assert [e.title for e in page.events] == ["mo-manager set a lock's clock"]
-    lock_page = site_manager_client.get(reverse("kitlock_detail", args=[lock.pk])).text
-    timeline = reverse("kitlock_timeline", args=[lock.pk])
-    assert f'hx-get="{timeline}" hx-trigger="revealed"' in lock_page  # loaded once scrolled to
-    body = site_manager_client.get(timeline, HTTP_HX_REQUEST="true").content.decode()
-    assert "set a lock&#x27;s clock" in body
+    body = site_manager_client.get(reverse("kitlock_detail", args=[lock.pk])).content.decode()
+    assert "Timeline" in body and "set a lock&#x27;s clock" in body
     assert "Carla Cleaner" not in body  # a code of another lock
 
 
@@ -121,3 +120,24 @@ def test_a_timeline_of_another_sites_lock_is_404(world, site_staff_client):
     assert site_staff_client.get(url).status_code == 404
     kit = world.other_site.kitlocks.get()
     assert site_staff_client.get(reverse("kitlock_timeline", args=[kit.pk])).status_code == 404
+
+
+def test_timeline_items_are_drawn_on_the_site_clock_escaped_with_the_way_to_older_ones():
+    at = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
+    code = TimelineEvent(
+        at=at, kind="netcode", pk=7, category="NetCode", title="For <Ann>", url="/netcodes/7/",
+        window=(at, at + timedelta(hours=2)),
+    )  # fmt: skip
+    door = TimelineEvent(at=at, kind="audit", pk=3, category="Door event", title="Jammed",
+                         detail="Bolt & latch")  # fmt: skip
+    html = timeline_items(TimelinePage([code, door], Cursor.of(door)), "Europe/London", "/t/")
+
+    assert (
+        '<time datetime="2026-07-01T23:30:00+01:00" class="small text-nowrap">1 Jul 2026 23:30'
+        in html
+    )
+    assert '<a href="/netcodes/7/">For &lt;Ann&gt;</a>' in html
+    assert '<span class="small">· valid 1 Jul 23:30 \u2013 2 Jul 01:30</span>' in html
+    assert '<div class="small text-body-secondary">Bolt &amp; latch</div>' in html
+    assert html.count('class="timeline-item') == 2
+    assert f'href="/t/?before={Cursor.of(door).encode()}"' in html
