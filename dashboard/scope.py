@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from netcodes.clock import zone
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -33,6 +31,3 @@ def on_sites(sites: Sequence[Site], path: str = "site") -> Q:
     if isinstance(sites, EverySite):
         return Q()
     return Q(**{f"{path}__in": site_ids(sites)})
-
-
-clock = zone  # the zone of a site's clock, loaded once per process

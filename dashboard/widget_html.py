@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from dashboard.scope import clock
+from netcodes import clock
 
 if TYPE_CHECKING:
     from dashboard.timeline import TimelinePage
@@ -32,7 +32,7 @@ def _link(url_name: str):
 
 def local_time(at: datetime, zone: str, *, year: bool = False) -> str:
     """`at` on a site's clock as the date filter's "j M H:i" (or "j M Y H:i") draws it."""
-    local = at.astimezone(clock(zone))
+    local = at.astimezone(clock.zone(zone))
     day = f"{local.day} {MONTHS[local.month]}" + (f" {local.year}" if year else "")
     return f"{day} {local:%H:%M}"
 
@@ -126,7 +126,7 @@ def timeline_items(timeline: TimelinePage, zone: str, older_url: str) -> SafeStr
                 "  <div>{}{}</div>\n  {}\n</li>",
                 event.kind,
                 event.category,
-                event.at.astimezone(clock(zone)).isoformat(),
+                event.at.astimezone(clock.zone(zone)).isoformat(),
                 local_time(event.at, zone, year=True),
                 title,
                 window or "",

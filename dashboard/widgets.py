@@ -17,9 +17,10 @@ from django.db.models.functions import TruncDate
 from dashboard.attention import BATTERY_BUCKETS, LockHealth, lock_health
 from dashboard.cached import read_versions, remember, remember_until, sites_key
 from dashboard.charts import Chart, bar_chart
-from dashboard.scope import EverySite, clock, on_sites, site_ids
+from dashboard.scope import EverySite, on_sites, site_ids
 from k3clients.models import AuditEntry, ClientStatus, PhoneClient
 from locks.models import Membership, Role, Site
+from netcodes import clock
 from netcodes.models import NetCode, NetCodeIssue, NetCodeState
 from netcodes.quota import QuotaStatus, quota_statuses
 
@@ -104,7 +105,7 @@ def _listing(rows: QuerySet, order: tuple[str, ...]) -> Listing:
 
 
 def _today_bounds(site: Site, now: datetime) -> tuple[datetime, datetime]:
-    tz = clock(site.time_zone)
+    tz = clock.zone(site.time_zone)
     local = now.astimezone(tz).date()
     start = datetime.combine(local, time.min, tzinfo=tz)
     return start, datetime.combine(local + timedelta(days=1), time.min, tzinfo=tz)
