@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Q
-from django.urls import reverse
-from django.utils.dates import MONTHS_3
 
+from config.links import link_for
 from k3clients.models import AuditEntry, AuditEntryQuerySet, SmartLock
 from netcodes import clock
 
@@ -52,8 +51,6 @@ PAGE_FIELDS = (
     "lock__site__name",
     "lock__site__time_zone",
 )
-# Any id works: the lock link is reversed once per page and the id put in its place.
-_ID_MARK = 987654321
 
 
 @dataclass(frozen=True)
@@ -100,19 +97,16 @@ class AuditPage:
     @cached_property
     def lines(self) -> list[dict[str, Any]]:
         """The table's cells, worked out here: fifty rows of date filters and {% url %} are slow."""
-        head, _, tail = reverse("k3_lock_detail", args=[_ID_MARK]).rpartition(str(_ID_MARK))
-        months = [""] + [str(MONTHS_3[m]).title() for m in range(1, 13)]
+        url = link_for("k3_lock_detail")
         lines = []
         for entry in self.rows:
             lock, at = entry.lock, entry.date_entered
-            local = at.astimezone(clock.zone(lock.site.time_zone))
             lines.append(
                 {
                     "iso": at.astimezone(UTC).isoformat(),
-                    # The date filter's "j M Y H:i:s", on the site's clock.
-                    "when": f"{local.day} {months[local.month]} {local:%Y %H:%M:%S}",
+                    "when": clock.site_time(at, lock.site.time_zone, seconds=True),
                     "site": lock.site.name,
-                    "lock_url": f"{head}{lock.pk}{tail}",
+                    "lock_url": url(lock.pk),
                     "lock": str(lock),
                     "entry_type": entry.entry_type,
                     "entry_text": entry.entry_text,

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
+from config.links import link_for
 from netcodes import clock
 
 if TYPE_CHECKING:
@@ -20,30 +20,17 @@ if TYPE_CHECKING:
     from dashboard.widgets import Listing
     from k3clients.models import AuditEntry
 
-# Any id works: a link is reversed once per list and the id put in its place.
-_ID_MARK = 987654321
-MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _link(url_name: str):
-    head, _, tail = reverse(url_name, args=[_ID_MARK]).rpartition(str(_ID_MARK))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-def local_time(at: datetime, zone: str, *, year: bool = False) -> str:
-    """`at` on a site's clock as the date filter's "j M H:i" (or "j M Y H:i") draws it."""
-    local = at.astimezone(clock.zone(zone))
-    day = f"{local.day} {MONTHS[local.month]}" + (f" {local.year}" if year else "")
-    return f"{day} {local:%H:%M}"
-
 
 def code_items(listing: Listing, show_site: bool) -> SafeString:
     """The `<li>` of each code issue in a code list."""
-    url = _link("netcode_issue")
+    url = link_for("netcode_issue")
     rows = []
     for issue in listing.rows:
         code, zone = issue.netcode, issue.netcode.site.time_zone
-        window = f"{local_time(code.starts_at, zone)} \u2013 {local_time(code.ends_at, zone)}"
+        starts, ends = (
+            clock.site_time(at, zone, year=False) for at in (code.starts_at, code.ends_at)
+        )
+        window = f"{starts} \u2013 {ends}"
         site = f" · {code.site.name}" if show_site else ""
         rows.append((url(issue.pk), issue.recipient_name, code.lock_name, window, site))
     return format_html_join(
@@ -56,7 +43,7 @@ def code_items(listing: Listing, show_site: bool) -> SafeString:
 
 def door_items(entries: Sequence[AuditEntry]) -> SafeString:
     """The `<li>` of each of the latest door events."""
-    url = _link("k3_lock_detail")
+    url = link_for("k3_lock_detail")
     items = []
     for entry in entries:
         lock, at = entry.lock, entry.date_entered
@@ -69,7 +56,7 @@ def door_items(entries: Sequence[AuditEntry]) -> SafeString:
                 '<li class="py-1 border-bottom"><time datetime="{}" class="text-nowrap">{}</time>'
                 ' · <strong>{}</strong> · <a href="{}">{}</a>\n{}</li>',
                 at.astimezone(UTC).isoformat(),
-                local_time(at, lock.site.time_zone),
+                clock.site_time(at, lock.site.time_zone, year=False),
                 entry.entry_type,
                 url(lock.pk),
                 str(lock),
@@ -90,7 +77,7 @@ def _invited(client, show_site: bool, now: datetime) -> str:
 
 def pending_items(listing: Listing, show_site: bool, now: datetime) -> SafeString:
     """The `<li>` of each pending phone invitation."""
-    url = _link("k3_lock_detail")
+    url = link_for("k3_lock_detail")
     rows = [
         (client.email, url(client.lock.pk), str(client.lock), _invited(client, show_site, now))
         for client in listing.rows
@@ -112,8 +99,8 @@ def timeline_items(timeline: TimelinePage, zone: str, older_url: str) -> SafeStr
         )
         window = event.window and format_html(
             ' <span class="small">· valid {} \u2013 {}</span>',
-            local_time(event.window[0], zone),
-            local_time(event.window[1], zone),
+            clock.site_time(event.window[0], zone, year=False),
+            clock.site_time(event.window[1], zone, year=False),
         )
         detail = event.detail and format_html(
             '<div class="small text-body-secondary">{}</div>', event.detail
@@ -127,7 +114,7 @@ def timeline_items(timeline: TimelinePage, zone: str, older_url: str) -> SafeStr
                 event.kind,
                 event.category,
                 event.at.astimezone(clock.zone(zone)).isoformat(),
-                local_time(event.at, zone, year=True),
+                clock.site_time(event.at, zone),
                 title,
                 window or "",
                 detail or "",

@@ -74,6 +74,20 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def site_time(at: datetime, name: str, *, year: bool = True, seconds: bool = False) -> str:
+    """`at` on the clock of zone `name` as the date filter's "j M Y H:i" draws it.
+
+    Pages of many rows use it instead of the template filter, which costs a lookup of the
+    format and the active time zone per cell.
+    """
+    local = at.astimezone(zone(name))
+    day = f"{local.day} {MONTHS[local.month]}" + (f" {local.year}" if year else "")
+    return f"{day} {local:%H:%M:%S}" if seconds else f"{day} {local:%H:%M}"
+
+
 def _lock_offset(instant: datetime, clock_zone: str, rule: StartRule) -> timedelta:
     """How far the lock's clock is ahead of UTC at `instant`."""
     if rule.convert_to_utc or clock_zone == "UTC":

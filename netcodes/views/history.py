@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, tzinfo
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.dates import MONTHS_3
 
+from config.links import link_for
 from locks.paging import uncounted_page
 from netcodes import clock
 from netcodes.forms import HistoryFilterForm
@@ -68,8 +67,6 @@ ROW_FIELDS = (
     "netcode__duration_label",
     "netcode__code",
 )
-# Any id works: the issue link is reversed once per page and the id put in its place.
-_ID_MARK = 987654321
 
 
 def _filtered(request: HttpRequest, form: HistoryFilterForm) -> NetCodeIssueQuerySet:
@@ -134,38 +131,29 @@ def _rows(
 ) -> list[dict[str, Any]]:
     """The table's cells, worked out here: fifty rows of date filters and {% url %} are slow."""
     # Sites' names and clocks come from the filter's site list: one join fewer to plan.
-    head, _, tail = reverse("netcode_issue", args=[_ID_MARK]).rpartition(str(_ID_MARK))
-    months = [""] + [str(MONTHS_3[m]).title() for m in range(1, 13)]
+    url = link_for("netcode_issue")
     rows = []
     for issue in issues:
         site_name, zone = site_clocks[issue["site_id"]]
-        tz = clock.zone(zone)
         code = issue["netcode__code"] or ""
         rows.append(
             {
-                "url": f"{head}{issue['pk']}{tail}",
+                "url": url(issue["pk"]),
                 "lock": issue["netcode__lock_name"],
                 "site": site_name,
-                "starts": _stamp(issue["netcode__starts_at"], tz, months),
-                "ends": _stamp(issue["netcode__ends_at"], tz, months, year=False),
+                "starts": clock.site_time(issue["netcode__starts_at"], zone),
+                "ends": clock.site_time(issue["netcode__ends_at"], zone, year=False),
                 "duration": issue["netcode__duration_label"],
                 "masked_code": "•" * (len(code) or 6),
                 "name": issue["recipient_name"],
                 "email": issue["recipient_email"],
                 "asked_by": issue["requested_by__username"] or "—",
-                "asked_at": _stamp(issue["requested_at"], tz, months),
+                "asked_at": clock.site_time(issue["requested_at"], zone),
                 "from_history": issue["from_history"],
                 "sent_to": issue["sent_to"] or "—",
             }
         )
     return rows
-
-
-def _stamp(at: datetime, tz: tzinfo, months: list[str], *, year: bool = True) -> str:
-    """`at` on the site's clock as the date filter's "j M Y H:i" (or "j M H:i") gives it."""
-    local = at.astimezone(tz)
-    day = f"{local.day} {months[local.month]}"
-    return f"{day} {local.year} {local:%H:%M}" if year else f"{day} {local:%H:%M}"
 
 
 def _csv(issues: NetCodeIssueQuerySet) -> HttpResponse:
