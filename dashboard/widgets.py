@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
 from dashboard.attention import BATTERY_BUCKETS, LockHealth, lock_health
+from dashboard.audit import PAGE_FIELDS
 from dashboard.cached import read_versions, remember, remember_until, sites_key
 from dashboard.charts import Chart, bar_chart
 from dashboard.scope import EverySite, on_sites, site_ids
@@ -44,16 +45,8 @@ CODE_FIELDS = (
     "netcode__site__name",
     "netcode__site__time_zone",
 )
-# What the latest door events draw (a lock is shown by its name, else its vendor id).
-DOOR_FIELDS = (
-    "date_entered",
-    "entry_type",
-    "entry_text",
-    "lock__name",
-    "lock__lock_id",
-    "lock__site__name",
-    "lock__site__time_zone",
-)
+# The latest door events draw what a page of the audit browser draws.
+DOOR_FIELDS = PAGE_FIELDS
 # What the pending invitations draw (a lock is shown by its name, else its vendor id).
 PENDING_FIELDS = (
     "email",
