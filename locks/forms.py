@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
 from locks.models import Membership, Role, Site, time_zone_choices
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 class _SiteChoices(ModelChoiceIterator):
@@ -29,6 +32,20 @@ class SiteChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("queryset", Site.objects.none())
         super().__init__(**kwargs)
+
+
+class SearchForm(forms.Form):
+    """A list's search box: free text of a sane length, without the NUL PostgreSQL refuses."""
+
+    q = forms.CharField(required=False, max_length=200)
+
+
+def search_text(request: HttpRequest) -> tuple[str, str]:
+    """The search box's text, or "" and why it cannot be used."""
+    form = SearchForm(request.GET)
+    if form.is_valid():
+        return form.cleaned_data["q"], ""
+    return "", " ".join(form.errors["q"])
 
 
 class SiteForm(forms.ModelForm):

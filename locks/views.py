@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from locks import services
 from locks.access import remember_site, site_for
-from locks.forms import MemberAddForm, MemberRoleForm, SiteForm
+from locks.forms import MemberAddForm, MemberRoleForm, SiteForm, search_text
 from locks.models import Membership, Role, Site
 from locks.paging import uncounted_page
 
@@ -27,7 +27,7 @@ SITES_PER_PAGE = 50
 
 def site_list(request: HttpRequest) -> HttpResponse:
     """The sites the user belongs to, with their role on each: searched, sorted, paged."""
-    q = request.GET.get("q", "").strip()
+    q, search_error = search_text(request)
     sort = request.GET.get("sort", "name")
     sort = sort if sort in SITE_SORTS else "name"
     sites = Site.objects.visible_to(request.user).with_member_counts()
@@ -44,6 +44,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page": page,
         "q": q,
+        "search_error": search_error,
         "sort": sort,
         "query": query.urlencode(),
         "may_create": services.user_may_create_sites(request.user),

@@ -18,6 +18,7 @@ from k3clients.errors import USER_FACING_ERRORS
 from k3clients.forms import AccessKeyForm
 from k3clients.models import K3Account, SmartLock
 from locks.access import remember_site, site_for
+from locks.forms import search_text
 from locks.listing import LOW_BATTERY_REGEX
 from locks.models import Membership, Role, Site
 from locks.paging import uncounted_page
@@ -39,7 +40,7 @@ LOCKS_REFRESHED = "Lock list refreshed: {added} new, {updated} updated, {gone} n
 def smart_lock_index(request: HttpRequest) -> HttpResponse:
     """The user's sites, a page at a time, each summed up in one row: accounts, locks, attention."""
     user = request.user
-    q = request.GET.get("q", "").strip()
+    q, search_error = search_text(request)
     sites = Site.objects.visible_to(user).only("pk", "name")
     if q:
         sites = sites.filter(name__icontains=q)
@@ -62,9 +63,8 @@ def smart_lock_index(request: HttpRequest) -> HttpResponse:
         for site in page
     ]
     query = urlencode({"q": q}) if q else ""
-    return render(
-        request, "k3clients/index.html", {"rows": rows, "page": page, "q": q, "query": query}
-    )
+    context = {"rows": rows, "page": page, "q": q, "query": query, "search_error": search_error}
+    return render(request, "k3clients/index.html", context)
 
 
 def _roles(user: AnyUser, site_ids: list[int]) -> dict[int, str]:

@@ -261,3 +261,19 @@ def test_the_site_page_leads_to_its_dashboard_locks_sync_and_members(site_staff_
     for name in ("site_dashboard", "k3_sync_page", "member_list"):
         assert reverse(name, args=[site.pk]) in page
     assert reverse("activity_log", args=[site.pk]) not in page  # Admins only
+
+
+@pytest.mark.parametrize("url_name", ["site_list", "k3_index"])
+@pytest.mark.parametrize(
+    ("search", "why"),
+    [("Harbour\x00", "Null characters are not allowed."), ("x" * 201, "at most 200 characters")],
+)
+def test_a_search_the_database_cannot_take_is_explained_and_every_site_shown(
+    url_name, search, why, site, site_staff_client
+):
+    response = site_staff_client.get(reverse(url_name), {"q": search})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "That search was not used:" in page and why in page
+    assert "Harbour House" in page
