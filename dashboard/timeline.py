@@ -62,8 +62,12 @@ class Cursor:
         parts = (text or "").split(".")
         if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit():
             return None
-        at = EPOCH + timedelta(microseconds=int(parts[0]))
-        return cls(at=at, kind=parts[1], pk=int(parts[2]))
+        try:
+            at = EPOCH + timedelta(microseconds=int(parts[0]))
+        except OverflowError:  # past the year 9999: no event is there
+            return None
+        pk = int(parts[2])
+        return cls(at=at, kind=parts[1], pk=pk) if pk < 2**63 else None
 
     @classmethod
     def of(cls, event: TimelineEvent) -> Cursor:

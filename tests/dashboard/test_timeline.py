@@ -141,3 +141,12 @@ def test_timeline_items_are_drawn_on_the_site_clock_escaped_with_the_way_to_olde
     assert '<div class="small text-body-secondary">Bolt &amp; latch</div>' in html
     assert html.count('class="timeline-item') == 2
     assert f'href="/t/?before={Cursor.of(door).encode()}"' in html
+
+
+def test_a_timeline_asked_for_events_before_an_impossible_moment_starts_from_the_newest(
+    world, site_manager_client
+):
+    url = reverse("kitlock_timeline", args=[world.clock_lock.pk])
+    for before in ("99999999999999999999.kitlock.1", "1.kitlock.99999999999999999999", "x.y"):
+        response = site_manager_client.get(url, {"before": before})
+        assert response.status_code == 200
