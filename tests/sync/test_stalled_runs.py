@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
@@ -48,8 +48,13 @@ def _vanished(account: K3Account, minutes_ago: float = 0, status: str = "running
     return SyncRun.objects.get(pk=run.pk)
 
 
-def _reason(run: SyncRun, template: str = WORKER_STOPPED) -> str:
-    since = timezone.localtime(run.heartbeat_at, run.site.tz).strftime("%H:%M")
+def _reason(run: SyncRun, template: str = WORKER_STOPPED, now: datetime | None = None) -> str:
+    """The reason a sweep at `now` gives: the time on the site's clock, and the day if another."""
+    zone = run.site.tz
+    last = timezone.localtime(run.heartbeat_at, zone)
+    since = last.strftime("%H:%M")
+    if last.date() != timezone.localtime(now or timezone.now(), zone).date():
+        since = f"{last.day} {last:%b} {since}"
     return template.format(since=since)
 
 
@@ -66,11 +71,12 @@ def test_a_run_whose_worker_vanished_is_closed_after_the_time_limit_and_not_befo
     assert SyncRun.objects.get(pk=run.pk).status == SyncStatus.RUNNING
     assert _lease_token(account) == run.lease_token
 
-    assert sync_runs_sweep(now=run.heartbeat_at + limit + SECOND) == 1
+    swept_at = run.heartbeat_at + limit + SECOND
+    assert sync_runs_sweep(now=swept_at) == 1
     closed = SyncRun.objects.get(pk=run.pk)
     assert closed.status == SyncStatus.STOPPED
     assert closed.is_finished
-    assert _reason(run) in closed.errors
+    assert _reason(run, now=swept_at) in closed.errors
     assert _lease_token(account) == ""
 
 
@@ -99,11 +105,12 @@ def test_a_queued_run_no_worker_took_is_closed_after_an_hour(account):
     run = sync_run_create(account=account, items=[sync_item(What.LOCKS)], trigger="planner")
 
     assert sync_runs_sweep(now=run.created_at + timedelta(minutes=59)) == 0
-    assert sync_runs_sweep(now=run.created_at + timedelta(minutes=61)) == 1
+    swept_at = run.created_at + timedelta(minutes=61)
+    assert sync_runs_sweep(now=swept_at) == 1
 
     closed = SyncRun.objects.get(pk=run.pk)
     assert closed.status == SyncStatus.STOPPED
-    assert _reason(run, NEVER_STARTED) in closed.errors
+    assert _reason(run, NEVER_STARTED, now=swept_at) in closed.errors
 
 
 def test_the_next_sync_proceeds_once_the_vanished_run_is_closed(account):
@@ -263,3 +270,14 @@ def test_a_battery_alert_claimed_by_a_sync_that_died_is_sent_by_a_later_one(
     assert len(mail.outbox) == emails
     lock.refresh_from_db()
     assert lock.battery_low_since == claimed
+
+
+def test_a_run_silent_since_another_day_says_which_day(account):
+    run = _vanished(account)
+    london = run.site.tz
+    friday_night = datetime(2026, 11, 20, 23, 50, tzinfo=london)
+    SyncRun.objects.filter(pk=run.pk).update(heartbeat_at=friday_night)
+
+    assert sync_runs_sweep(now=datetime(2026, 11, 21, 0, 10, tzinfo=london)) == 1
+
+    assert WORKER_STOPPED.format(since="20 Nov 23:50") in SyncRun.objects.get(pk=run.pk).errors
