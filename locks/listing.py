@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 
-from k3clients.models import SmartLock, battery_is_low
+from k3clients.models import LOW_BATTERY_REGEX, SmartLock, battery_is_low
 from locks.models import KitLock, NetCodeMode, Site
 from locks.paging import UncountedPage, page_number
 
@@ -48,8 +48,6 @@ class LockRow:
 
 
 KIT, SMART = 0, 1
-# The SmartLock.battery_low rule in SQL: a percentage of 20 or less.
-LOW_BATTERY_REGEX = r"^\s*0*([0-9]|1[0-9]|20)\s*%?\s*$"
 COLUMNS = (
     "row_site", "row_sort", "row_kind", "row_pk", "row_site_id", "row_name", "row_location",
     "row_model", "row_mode", "row_flag_a", "row_flag_b", "row_battery",

@@ -16,10 +16,9 @@ from k3clients import services
 from k3clients.access import account_for
 from k3clients.errors import USER_FACING_ERRORS
 from k3clients.forms import AccessKeyForm
-from k3clients.models import K3Account, SmartLock
+from k3clients.models import LOW_BATTERY_REGEX, K3Account, SmartLock
 from locks.access import remember_site, site_for
 from locks.forms import search_text
-from locks.listing import LOW_BATTERY_REGEX
 from locks.models import Membership, Role, Site
 from locks.paging import uncounted_page
 
