@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from dashboard import audit
@@ -17,7 +17,7 @@ from dashboard.scope import EverySite
 from dashboard.timeline import Cursor, kitlock_sources, merge_timeline, smartlock_sources
 from dashboard.widgets import dashboard_context
 from k3clients.access import lock_for
-from locks.access import kitlock_for, remember_site, require_role, site_for
+from locks.access import kitlock_for, remember_site, site_for
 from locks.models import Role, Site
 
 ACTIVITY_PER_PAGE = 25
@@ -73,9 +73,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def site_dashboard(request: HttpRequest, site_id: int) -> HttpResponse:
     """One site at a glance."""
-    # site_for's steps, keeping the role it reads: asking for it again costs a query.
-    site = get_object_or_404(Site.objects.visible_to(request.user), pk=site_id)
-    role = require_role(request, site, Role.STAFF)
+    site = site_for(request, site_id)
+    role = site.role_of(request.user)
     remember_site(request, site)
     # A Manager or Admin of this site may see the usage; others may be one elsewhere.
     usage = True if role.includes(Role.MANAGER) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -91,18 +91,31 @@ class Site(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A pickled (cached) site keeps no roles: they may change before it is read back."""
+        state = super().__getstate__()
+        state.pop("_roles", None)
+        return state
+
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return clock.zone(self.time_zone)
 
     def role_of(self, user: AnyUser) -> Role | None:
-        """The user's role on this site; superusers act as Admins everywhere."""
+        """The user's role on this site; superusers act as Admins everywhere.
+
+        Read once per site object and person: a page checks the role, then shows or hides what
+        the role allows, and each of those asked the database again.
+        """
         if not user.is_authenticated:
             return None
         if user.is_superuser:
             return Role.ADMIN
-        membership = self.memberships.filter(user=user).only("role").first()
-        return Role(membership.role) if membership else None
+        known = self.__dict__.setdefault("_roles", {})
+        if user.pk not in known:
+            role = self.memberships.filter(user=user).values_list("role", flat=True).first()
+            known[user.pk] = Role(role) if role else None
+        return known[user.pk]
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

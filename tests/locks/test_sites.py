@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -277,3 +279,14 @@ def test_a_search_the_database_cannot_take_is_explained_and_every_site_shown(
     page = response.content.decode()
     assert "That search was not used:" in page and why in page
     assert "Harbour House" in page
+
+
+def test_a_role_is_read_once_per_site_and_never_cached_with_the_site(
+    site, site_staff, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        assert site.role_of(site_staff) == Role.STAFF
+        assert site.role_of(site_staff) == Role.STAFF
+    site.memberships.filter(user=site_staff).update(role=Role.ADMIN)
+
+    assert pickle.loads(pickle.dumps(site)).role_of(site_staff) == Role.ADMIN  # noqa: S301
